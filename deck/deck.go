@@ -209,3 +209,9 @@ func Key(deckName, id string) string { return deckName + "\x00" + id }
 
 // Key is the card's identity, Key(c.Deck, c.ID).
 func (c Card) Key() string { return Key(c.Deck, c.ID) }
+
+// SplitKey splits a key made by Key into deck name and card ID.
+func SplitKey(key string) (deckName, id string) {
+	deckName, id, _ = strings.Cut(key, "\x00")
+	return deckName, id
+}

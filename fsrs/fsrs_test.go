@@ -1,0 +1,240 @@
+package fsrs
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
+)
+
+func mustScheduler(t *testing.T, s Settings) *Scheduler {
+	t.Helper()
+	sc, err := NewScheduler(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// cardsAt builds cards in each state by rating a new card through go-fsrs.
+func cardsAt(t *testing.T, f *gofsrs.FSRS, start time.Time) map[string]gofsrs.Card {
+	t.Helper()
+	out := map[string]gofsrs.Card{"new": gofsrs.NewCard(start)}
+	c := gofsrs.NewCard(start)
+	now := start
+	step := func(r gofsrs.Rating, after time.Duration) gofsrs.Card {
+		now = now.Add(after)
+		info, err := f.Next(c, now, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = info.Card
+		return c
+	}
+	out["learning"] = step(gofsrs.Good, 0)
+	out["review"] = step(gofsrs.Good, 10*time.Minute)
+	step(gofsrs.Good, 4*24*time.Hour)
+	out["relearning"] = step(gofsrs.Again, 9*24*time.Hour)
+	return out
+}
+
+// The four button previews are exactly go-fsrs's Repeat for the card when
+// the user's day is the UTC day (no shift), with fuzz on and off.
+func TestPreviewMatchesRepeat(t *testing.T) {
+	for _, fuzz := range []bool{false, true} {
+		s := DefaultSettings()
+		s.TimeZone, s.DayStartHour, s.Fuzz = "UTC", 0, fuzz
+		sc := mustScheduler(t, s)
+		ref := gofsrs.NewFSRS(s.parameters())
+		start := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+		for name, c := range cardsAt(t, ref, start) {
+			now := c.Due.Add(3 * time.Hour)
+			if name == "new" {
+				now = start
+			}
+			want, err := ref.Repeat(c, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := sc.Preview(c, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range Ratings {
+				w := want[r].Card
+				if !got[i].Card.Due.Equal(w.Due) || got[i].Card.Stability != w.Stability ||
+					got[i].Card.Difficulty != w.Difficulty || got[i].Card.State != w.State ||
+					got[i].Card.ScheduledDays != w.ScheduledDays || got[i].Card.RemainingSteps != w.RemainingSteps {
+					t.Errorf("fuzz=%v %s %v: preview %+v, go-fsrs %+v", fuzz, name, r, got[i].Card, w)
+				}
+				if got[i].Interval != w.Due.Sub(now) {
+					t.Errorf("fuzz=%v %s %v: interval %v, want %v", fuzz, name, r, got[i].Interval, w.Due.Sub(now))
+				}
+				next, err := sc.Next(c, now, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !next.Due.Equal(got[i].Card.Due) || next.Stability != got[i].Card.Stability {
+					t.Errorf("fuzz=%v %s %v: Next %+v differs from its preview %+v", fuzz, name, r, next, got[i].Card)
+				}
+			}
+		}
+	}
+}
+
+// In another zone, previews are go-fsrs's Repeat computed in the frame
+// where UTC midnight is the user's local day start.
+func TestPreviewFollowsLocalDay(t *testing.T) {
+	s := DefaultSettings()
+	s.TimeZone, s.Fuzz = "Asia/Tokyo", false // UTC+9, day starts 04:00 local = 19:00 UTC
+	sc := mustScheduler(t, s)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	// Reviewed at 03:30 local (still "yesterday"), then at 05:00 local the
+	// same calendar date: a new day for the user, though UTC says
+	// 18:30 -> 20:00, the same UTC date.
+	first := time.Date(2026, 5, 10, 3, 30, 0, 0, tokyo)
+	c, err := sc.Next(NewCard(first), first, Good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = sc.Next(c, first.Add(10*time.Minute), Good) // graduate
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Date(2026, 5, 10, 5, 0, 0, 0, tokyo)
+	got, err := sc.Preview(c, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// go-fsrs on raw times sees 0 elapsed days (same UTC date) and uses
+	// short-term stability; srs sees one elapsed day.
+	raw := gofsrs.NewFSRS(s.parameters())
+	rawLog, err := raw.Repeat(c, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[2].Card.Stability == rawLog[gofsrs.Good].Card.Stability {
+		t.Fatalf("preview ignored the local day start: stability %v equals the UTC-day computation", got[2].Card.Stability)
+	}
+	shift := 9*time.Hour - 4*time.Hour
+	sc2 := c
+	sc2.Due, sc2.LastReview = c.Due.Add(shift), c.LastReview.Add(shift)
+	want, err := raw.Repeat(sc2, later.Add(shift))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range Ratings {
+		if got[i].Card.Stability != want[r].Card.Stability || !got[i].Card.Due.Equal(want[r].Card.Due.Add(-shift)) {
+			t.Errorf("%v: got %+v, want shifted %+v", r, got[i].Card, want[r].Card)
+		}
+	}
+}
+
+func TestDueTodayFollowsDayStart(t *testing.T) {
+	for _, zone := range []string{"Asia/Tokyo", "America/Los_Angeles", "Etc/GMT-9", "Etc/GMT+7"} {
+		t.Run(zone, func(t *testing.T) {
+			s := DefaultSettings()
+			s.TimeZone = zone
+			sc := mustScheduler(t, s)
+			loc, _ := time.LoadLocation(zone)
+			now := time.Date(2026, 11, 27, 10, 0, 0, 0, loc)
+			cases := []struct {
+				due  time.Time
+				want bool
+			}{
+				{time.Date(2026, 11, 28, 3, 0, 0, 0, loc), true},    // 03:00 tomorrow: before the 4 am roll-over
+				{time.Date(2026, 11, 28, 3, 59, 59, 0, loc), true},  // last second of today
+				{time.Date(2026, 11, 28, 4, 0, 0, 0, loc), false},   // tomorrow has begun
+				{time.Date(2026, 11, 20, 12, 0, 0, 0, loc), true},   // overdue
+				{time.Date(2026, 11, 28, 12, 0, 0, 0, loc), false},  // tomorrow
+			}
+			for _, c := range cases {
+				if got := sc.DueToday(c.due, now); got != c.want {
+					t.Errorf("due %s, now %s: DueToday = %v, want %v", c.due, now, got, c.want)
+				}
+			}
+			// At 02:00 local the day is still yesterday's.
+			early := time.Date(2026, 11, 28, 2, 0, 0, 0, loc)
+			d := sc.DayOf(early)
+			if want := time.Date(2026, 11, 27, 4, 0, 0, 0, loc); !d.Start.Equal(want) {
+				t.Errorf("DayOf(%s).Start = %s, want %s", early, d.Start.In(loc), want)
+			}
+		})
+	}
+}
+
+func TestDayAcrossDST(t *testing.T) {
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	d := DayOf(time.Date(2026, 3, 8, 12, 0, 0, 0, loc), loc, 4) // spring forward at 02:00
+	if got := d.End.Sub(d.Start); got != 24*time.Hour {
+		// 04:00 to 04:00 spans the 02:00 jump only if the day starts
+		// before it; here it starts after, so the day is 24h.
+		t.Errorf("day length %v", got)
+	}
+	d = DayOf(time.Date(2026, 3, 7, 12, 0, 0, 0, loc), loc, 4)
+	if got := d.End.Sub(d.Start); got != 23*time.Hour {
+		t.Errorf("day containing the spring-forward: length %v, want 23h", got)
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	tests := []struct {
+		edit func(*Settings)
+		want string
+	}{
+		{func(s *Settings) { s.DesiredRetention = 1.2 }, "desired_retention"},
+		{func(s *Settings) { s.DesiredRetention = 0 }, "desired_retention"},
+		{func(s *Settings) { s.MaximumInterval = 0 }, "maximum_interval"},
+		{func(s *Settings) { s.NewPerDay = -1 }, "new_per_day"},
+		{func(s *Settings) { s.ReviewsPerDay = -5 }, "reviews_per_day"},
+		{func(s *Settings) { s.LearningSteps = []time.Duration{0} }, "learning_steps[0]"},
+		{func(s *Settings) { s.RelearningSteps = []time.Duration{time.Minute, -time.Minute} }, "relearning_steps[1]"},
+		{func(s *Settings) { s.DayStartHour = 24 }, "day_start_hour"},
+		{func(s *Settings) { s.TimeZone = "Mars/Olympus" }, "time_zone"},
+		{func(s *Settings) { s.Weights = []float64{1, 2} }, "weights"},
+		{func(s *Settings) { s.Weights = append(make([]float64, 20), 0) }, "weights[20]"},
+	}
+	for _, tt := range tests {
+		s := DefaultSettings()
+		tt.edit(&s)
+		err := s.Validate()
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v", tt.want, err)
+		}
+		if _, err := NewScheduler(s); err == nil {
+			t.Errorf("%s: NewScheduler accepted invalid settings", tt.want)
+		}
+	}
+	if err := DefaultSettings().Validate(); err != nil {
+		t.Fatalf("defaults invalid: %v", err)
+	}
+}
+
+func TestReplayMatchesNext(t *testing.T) {
+	s := DefaultSettings()
+	sc := mustScheduler(t, s)
+	t0 := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	events := []ReviewEvent{{Time: t0, Rating: Good}, {Time: t0.Add(10 * time.Minute), Rating: Good},
+		{Time: t0.Add(72 * time.Hour), Rating: Again}, {Time: t0.Add(72*time.Hour + 10*time.Minute), Rating: Hard}}
+	before, after, err := sc.Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCard(t0)
+	for i, e := range events {
+		if before[i] != c {
+			t.Fatalf("review %d: before %+v, want %+v", i, before[i], c)
+		}
+		c, _ = sc.Next(c, e.Time, e.Rating)
+		if after[i] != c {
+			t.Fatalf("review %d: after %+v, want %+v", i, after[i], c)
+		}
+	}
+	if c.Lapses != 1 || c.State != Relearning {
+		t.Errorf("end state %+v: want one lapse, relearning", c)
+	}
+	if _, _, err := sc.Replay([]ReviewEvent{{Time: t0.Add(time.Hour), Rating: Good}, {Time: t0, Rating: Good}}); err == nil {
+		t.Error("Replay accepted reviews out of order")
+	}
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"srs/deck"
+	"srs/fsrs"
+)
+
+// ImportOptions control ImportDeck.
+type ImportOptions struct {
+	Now    time.Time
+	DryRun bool // compute the summary, write nothing
+	// Builtin marks the deck as the built-in one at this version. Only
+	// the built-in import may write a deck marked built-in, so that a
+	// user's file cannot silently replace the guide.
+	Builtin string
+	// User receives the scheduling the source carries (deck.Progress)
+	// when WithHistory is set.
+	User        string
+	WithHistory bool
+	// Progress, if set, is called as cards are written.
+	Progress func(done, total int)
+}
+
+// ImportResult says what an import did (or, dry, would do).
+type ImportResult struct {
+	Added     int      `json:"added"`
+	Updated   int      `json:"updated"`
+	Retired   int      `json:"retired"`
+	Revived   int      `json:"revived"` // retired cards that came back
+	Unchanged int      `json:"unchanged"`
+	History   int      `json:"history"` // review-log entries imported
+	Decks     []string `json:"decks"`
+	// RetiredIDs names the cards retired, so the user can see what
+	// disappeared from the source.
+	RetiredIDs []string `json:"retired_ids,omitempty"`
+}
+
+// Changed reports whether the import writes anything.
+func (r ImportResult) Changed() bool {
+	return r.Added+r.Updated+r.Retired+r.Revived+r.History > 0
+}
+
+// ErrBuiltinDeck refuses a user import into the built-in deck.
+var ErrBuiltinDeck = errors.New("is the built-in deck")
+
+// ImportDeck merges d into the store. Each deck d names is the unit of
+// import: its cards are matched by ID, new ones added, changed ones
+// updated (history kept), and cards of that deck missing from d retired
+// (kept with their history, no longer scheduled). It runs in one
+// transaction; when nothing would change it writes nothing at all.
+func (s *Store) ImportDeck(d *deck.Deck, opt ImportOptions) (ImportResult, error) {
+	if err := d.Validate(); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", d.Source, err)
+	}
+	var res ImportResult
+	err := s.db.View(func(tx *bolt.Tx) error {
+		p, err := plan(tx, d, opt)
+		if err != nil {
+			return err
+		}
+		res = p.result
+		return nil
+	})
+	if err != nil || opt.DryRun || !res.Changed() && opt.Builtin == "" {
+		return res, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		p, err := plan(tx, d, opt)
+		if err != nil {
+			return err
+		}
+		res = p.result
+		return p.apply(tx)
+	})
+	return res, err
+}
+
+// importPlan is what an import will write, computed before writing so that
+// a dry run and the real thing agree.
+type importPlan struct {
+	deck    *deck.Deck
+	opt     ImportOptions
+	result  ImportResult
+	put     []cardRecord // added, updated or revived
+	added   []cardRecord
+	revived []cardRecord
+	retired []cardRecord
+	history []deck.Card // cards whose Progress the user takes over
+	nextPos uint64
+	counts  map[string][2]int // deck -> live, retired after the import
+}
+
+func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
+	p := &importPlan{deck: d, opt: opt, counts: map[string][2]int{}}
+	p.nextPos = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(kNextPos))
+	byDeck := map[string][]deck.Card{}
+	names := []string{d.Name}
+	for _, c := range d.Cards {
+		if _, ok := byDeck[c.Deck]; !ok && c.Deck != d.Name {
+			names = append(names, c.Deck)
+		}
+		byDeck[c.Deck] = append(byDeck[c.Deck], c)
+	}
+	sort.Strings(names[1:])
+	p.result.Decks = names
+	for _, name := range names {
+		if v := tx.Bucket(bDecks).Get([]byte(name)); v != nil && opt.Builtin == "" {
+			var r deckRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return nil, fmt.Errorf("deck %q: %w: %v", name, ErrBadRecord, err)
+			}
+			if r.Builtin {
+				return nil, fmt.Errorf("import %s: deck %q %w; import into another deck with --deck", d.Source, name, ErrBuiltinDeck)
+			}
+		}
+		if err := p.planDeck(tx, name, byDeck[name]); err != nil {
+			return nil, err
+		}
+	}
+	if opt.WithHistory && opt.User != "" {
+		ub, _ := openUser(tx, opt.User)
+		for _, c := range d.Cards {
+			pr, ok := d.Progress[c.Key()]
+			if !ok || len(pr.Reviews) == 0 && pr.State.Due.IsZero() && !pr.Suspended {
+				continue
+			}
+			if ub != nil && ub.state.Get([]byte(c.Key())) != nil {
+				continue // the user already has history for it; never double it
+			}
+			p.history = append(p.history, c)
+			p.result.History += max(len(pr.Reviews), 1)
+		}
+	}
+	return p, nil
+}
+
+func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error {
+	existing := map[string]cardRecord{}
+	prefix := []byte(name + "\x00")
+	c := tx.Bucket(bCards).Cursor()
+	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		var r cardRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("card %q: %w: %v", k, ErrBadRecord, err)
+		}
+		existing[r.ID] = r
+	}
+	live, retired := 0, 0
+	for _, card := range cards {
+		old, ok := existing[card.ID]
+		delete(existing, card.ID)
+		live++
+		switch {
+		case !ok:
+			r := cardRecord{Card: card, Pos: p.nextPos}
+			p.nextPos++
+			p.added = append(p.added, r)
+			p.put = append(p.put, r)
+			p.result.Added++
+		case old.Retired:
+			r := cardRecord{Card: card, Pos: old.Pos}
+			p.revived = append(p.revived, r)
+			p.put = append(p.put, r)
+			p.result.Revived++
+		case !sameContent(&old.Card, &card):
+			p.put = append(p.put, cardRecord{Card: card, Pos: old.Pos})
+			p.result.Updated++
+		default:
+			p.result.Unchanged++
+		}
+	}
+	gone := make([]string, 0, len(existing))
+	for id, r := range existing {
+		if r.Retired {
+			retired++
+			continue
+		}
+		gone = append(gone, id)
+	}
+	slices.Sort(gone)
+	for _, id := range gone {
+		r := existing[id]
+		r.Retired = true
+		p.retired = append(p.retired, r)
+		p.result.Retired++
+		p.result.RetiredIDs = append(p.result.RetiredIDs, name+"/"+id)
+		retired++
+	}
+	p.counts[name] = [2]int{live, retired}
+	return nil
+}
+
+// sameContent compares what a user sees of a card. Source (file:line) is
+// left out: inserting a card above another must not count as changing it.
+func sameContent(a, b *deck.Card) bool {
+	return a.Kind == b.Kind && a.Front == b.Front && a.Back == b.Back &&
+		a.Parent == b.Parent && slices.Equal(a.Tags, b.Tags)
+}
+
+func (p *importPlan) apply(tx *bolt.Tx) error {
+	total := len(p.put) + len(p.retired)
+	done := 0
+	tick := func() {
+		done++
+		if p.opt.Progress != nil && (done%1000 == 0 || done == total) {
+			p.opt.Progress(done, total)
+		}
+	}
+	for _, r := range p.put {
+		if err := putCard(tx, r); err != nil {
+			return err
+		}
+		tick()
+	}
+	for _, r := range p.retired {
+		if err := putCard(tx, r); err != nil {
+			return err
+		}
+		tick()
+	}
+	if err := tx.Bucket(bMeta).Put(kNextPos, u64(p.nextPos)); err != nil {
+		return err
+	}
+	if err := p.reindexUsers(tx); err != nil {
+		return err
+	}
+	for name, n := range p.counts {
+		r := deckRecord{Name: name, Source: p.deck.Source, ImportedAt: p.opt.Now.UTC(),
+			Cards: n[0], Retired: n[1], Builtin: p.opt.Builtin != ""}
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bDecks).Put([]byte(name), v); err != nil {
+			return err
+		}
+	}
+	if p.opt.Builtin != "" {
+		if err := tx.Bucket(bMeta).Put(kBuiltin, []byte(p.opt.Builtin)); err != nil {
+			return err
+		}
+	}
+	return p.importHistory(tx)
+}
+
+// reindexUsers brings every user's indexes in line with the added, revived
+// and retired cards.
+func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
+	if len(p.added)+len(p.revived)+len(p.retired) == 0 {
+		return nil
+	}
+	return tx.Bucket(bUsers).ForEach(func(k, _ []byte) error {
+		ub, err := openUser(tx, string(k))
+		if err != nil {
+			return err
+		}
+		for _, r := range p.added {
+			if err := ub.new.Put(newKey(r.Deck, r.Pos), []byte(r.ID)); err != nil {
+				return err
+			}
+		}
+		for _, r := range p.revived {
+			st, had, err := ub.getState(r.Key())
+			if err != nil {
+				return err
+			}
+			if err := ub.index(r, st, had); err != nil {
+				return err
+			}
+		}
+		for _, r := range p.retired {
+			st, had, err := ub.getState(r.Key())
+			if err != nil {
+				return err
+			}
+			if err := ub.unindex(r, st, had); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// importHistory gives the user the scheduling the source carried: each
+// review replayed through the user's scheduler and logged, so that the
+// states are exactly what srs would have computed had the reviews been
+// made here.
+func (p *importPlan) importHistory(tx *bolt.Tx) error {
+	if len(p.history) == 0 {
+		return nil
+	}
+	ub, err := ensureUser(tx, p.opt.User, p.opt.Now)
+	if err != nil {
+		return err
+	}
+	settings, err := ub.currentSettings()
+	if err != nil {
+		return err
+	}
+	sched, err := fsrs.NewScheduler(settings)
+	if err != nil {
+		return err
+	}
+	for _, c := range p.history {
+		pr := p.deck.Progress[c.Key()]
+		key := c.Key()
+		var before CardState
+		had := false
+		if len(pr.Reviews) > 0 {
+			bs, as, err := sched.Replay(pr.Reviews)
+			if err != nil {
+				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
+			}
+			for i, e := range pr.Reviews {
+				after := CardState{Card: as[i]}
+				if _, err := ub.record(tx, Change{Card: key, Time: e.Time, Action: ActRate, Rating: e.Rating,
+					Duration: e.Duration, Before: CardState{Card: bs[i]}, HadState: had, After: after}); err != nil {
+					return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
+				}
+				before, had = after, true
+			}
+		} else if !pr.State.Due.IsZero() {
+			after := CardState{Card: pr.State}
+			if _, err := ub.record(tx, Change{Card: key, Time: p.opt.Now, Action: ActSet, After: after}); err != nil {
+				return fmt.Errorf("import %s card %s state: %w", p.deck.Source, c.ID, err)
+			}
+			before, had = after, true
+		}
+		if pr.Suspended {
+			after := before
+			after.Suspended = true
+			if _, err := ub.record(tx, Change{Card: key, Time: p.opt.Now, Action: ActSuspend,
+				Before: before, HadState: had, After: after}); err != nil {
+				return fmt.Errorf("import %s card %s: %w", p.deck.Source, c.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// BuiltinVersion is the version of the built-in deck last loaded, "" if
+// none.
+func (s *Store) BuiltinVersion() (string, error) {
+	var v string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v = string(tx.Bucket(bMeta).Get(kBuiltin))
+		return nil
+	})
+	return v, err
+}

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"srs/deck"
+	"srs/fsrs"
+)
+
+// Change is one state change a caller asks Record to make: the state it
+// saw (so that a change made meanwhile by another session is caught, not
+// overwritten) and the state it computed.
+type Change struct {
+	Card     string // deck.Key(deck, id)
+	Time     time.Time
+	Action   Action
+	Rating   fsrs.Rating // for ActRate
+	Duration time.Duration
+	Before   CardState
+	HadState bool // false when the card had no state (never seen)
+	After    CardState
+}
+
+// Record writes a change: the log entry, the new state and the index, in
+// one transaction. It fails with ErrConflict if the card's stored state is
+// not c.Before.
+func (s *Store) Record(user string, c Change) (LogKey, error) {
+	var key LogKey
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		ub, err := ensureUser(tx, user, c.Time)
+		if err != nil {
+			return err
+		}
+		key, err = ub.record(tx, c)
+		return err
+	})
+	return key, err
+}
+
+func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
+	var key LogKey
+	if c.Action == ActRate && (c.Rating < fsrs.Again || c.Rating > fsrs.Easy) {
+		return key, fmt.Errorf("rating %d: must be 1..4", c.Rating)
+	}
+	if c.Action < ActRate || c.Action > ActSet {
+		return key, fmt.Errorf("unknown action %d", c.Action)
+	}
+	stored := ub.state.Get([]byte(c.Card))
+	switch {
+	case stored == nil && c.HadState, stored != nil && !c.HadState,
+		stored != nil && !bytes.Equal(stored, encodeState(c.Before)):
+		deckName, id := deck.SplitKey(c.Card)
+		return key, fmt.Errorf("card %s/%s: %w", deckName, id, ErrConflict)
+	}
+	if err := ub.setState(tx, c.Card, c.Before, c.HadState, c.After, true); err != nil {
+		return key, err
+	}
+	key = ub.nextLogKey(c.Time)
+	e := Entry{Key: key, Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
+		Before: c.Before, HadState: c.HadState, After: c.After}
+	return key, ub.log.Put(key[:], encodeEntry(e))
+}
+
+// nextLogKey is a key after every existing entry made at t.
+func (ub *userBuckets) nextLogKey(t time.Time) LogKey {
+	k := newLogKey(t, 0)
+	c := ub.log.Cursor()
+	next := newLogKey(t.Add(time.Nanosecond), 0)
+	last, _ := c.Seek(next[:])
+	if last == nil {
+		last, _ = c.Last()
+	} else {
+		last, _ = c.Prev()
+	}
+	if len(last) == len(k) && bytes.Equal(last[:8], k[:8]) {
+		return newLogKey(t, binary.BigEndian.Uint32(last[8:])+1)
+	}
+	return k
+}
+
+// Undo reverts the log entry at key: it restores the state before it,
+// moves the index back and deletes the entry, in one transaction. It fails
+// with ErrConflict if the card has changed since (the entry is not the
+// card's latest).
+func (s *Store) Undo(user string, key LogKey) (Entry, error) {
+	var e Entry
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		ub, err := openUser(tx, user)
+		if err != nil {
+			return err
+		}
+		v := ub.log.Get(key[:])
+		if v == nil {
+			return fmt.Errorf("log entry %s: not found (already undone?)", key)
+		}
+		if e, err = decodeEntry(key[:], v); err != nil {
+			return err
+		}
+		stored := ub.state.Get([]byte(e.Card))
+		if !bytes.Equal(stored, encodeState(e.After)) {
+			deckName, id := deck.SplitKey(e.Card)
+			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
+		}
+		if err := ub.setState(tx, e.Card, e.After, true, e.Before, e.HadState); err != nil {
+			return err
+		}
+		return ub.log.Delete(key[:])
+	})
+	return e, err
+}
+
+// State returns the user's state of a card; ok is false if never seen.
+func (s *Store) State(user, deckName, id string) (st CardState, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		ub, err := openUser(tx, user)
+		if err != nil {
+			return nil
+		}
+		st, ok, err = ub.getState(deck.Key(deckName, id))
+		return err
+	})
+	return st, ok, err
+}

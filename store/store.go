@@ -1,0 +1,245 @@
+// Package store keeps srs's data in one bbolt file: the cards and decks all
+// users share, and per user their settings, card states, indexes and the
+// append-only review log.
+//
+// # Key layout
+//
+//	meta/                      bucket
+//	    app                    "srs" (marks the file as ours)
+//	    schema                 uint64 BE schema version (see migrate.go)
+//	    created                RFC 3339 time the file was made
+//	    builtin                version of the built-in deck last loaded
+//	    nextpos                uint64 BE, next new-card position to hand out
+//	decks/<deck>               JSON deckRecord
+//	cards/<deck>\x00<id>       JSON cardRecord (content, position, retired flag)
+//	users/<user>/              one bucket per user
+//	    settings/<t BE8>       JSON fsrs.Settings in force from time t (ns);
+//	                           the last one is current, older ones let a
+//	                           rebuild replay each review under the settings
+//	                           it was made with
+//	    state/<deck>\x00<id>   binary CardState (codec.go); absent = never seen
+//	    due/<due BE8><deck>\x00<id>   empty; due in Unix seconds
+//	    new/<deck>\x00<pos BE8>       card id
+//	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
+//	                           entries with the same t
+//
+// # Invariants
+//
+//   - A card is in a user's due index iff it has a state that is not New,
+//     is not suspended, and the card is not retired. The key's due time is
+//     the state's Due.
+//   - A card is in a user's new index iff it has no state or a New state,
+//     is not suspended, and is not retired; the key's position is the
+//     card's position.
+//   - Every state change is one log entry holding the state before and
+//     after, written in the same transaction as the state and the index.
+//     Replaying the log through FSRS (Rebuild) recomputes every state.
+//
+// Queries never scan all cards: what is due is a range scan of due/ up to
+// the end of the user's day, and new cards come from the front of new/.
+//
+// # Locking
+//
+// bbolt holds an exclusive file lock for as long as the file is open, so
+// commands open the store for one short piece of work and close it again;
+// a review session reopens it for each rating instead of holding it while
+// the user thinks. A process that finds the file locked waits
+// Options.Timeout, then fails with ErrInUse.
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Errors callers can test for with errors.Is.
+var (
+	ErrInUse     = errors.New("in use by another srs process")
+	ErrNotSrs    = errors.New("not an srs database")
+	ErrTooNew    = errors.New("made by a newer srs")
+	ErrConflict  = errors.New("card changed since it was shown")
+	ErrNoCard    = errors.New("no such card")
+	ErrNoUser    = errors.New("no such user")
+	ErrBadRecord = errors.New("corrupt record")
+)
+
+// Bucket and key names; see the package comment.
+var (
+	bMeta     = []byte("meta")
+	bDecks    = []byte("decks")
+	bCards    = []byte("cards")
+	bUsers    = []byte("users")
+	bSettings = []byte("settings")
+	bState    = []byte("state")
+	bDue      = []byte("due")
+	bNew      = []byte("new")
+	bLog      = []byte("log")
+
+	kApp     = []byte("app")
+	kSchema  = []byte("schema")
+	kCreated = []byte("created")
+	kBuiltin = []byte("builtin")
+	kNextPos = []byte("nextpos")
+
+	appName = []byte("srs")
+)
+
+// Options tune Open.
+type Options struct {
+	// Timeout is how long to wait for another process to release the
+	// file. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// ReadOnly opens the file with a shared lock and refuses writes; a
+	// missing file is an error rather than created.
+	ReadOnly bool
+	// Now stamps the creation time of a new file.
+	Now time.Time
+}
+
+// DefaultTimeout is how long Open waits for a lock: long enough for another
+// command's short transaction, short enough to report a long-running one.
+const DefaultTimeout = 1500 * time.Millisecond
+
+// Store is an open srs database.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Open opens the database at path, creating it (and running migrations)
+// if needed. A non-empty file that is not an srs database is refused and
+// left untouched.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if err := checkFile(path, opt.ReadOnly); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opt.Timeout,
+		ReadOnly:     opt.ReadOnly,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		switch {
+		case errors.Is(err, bolt.ErrTimeout):
+			return nil, fmt.Errorf("database %s is %w", path, ErrInUse)
+		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+			return nil, fmt.Errorf("database %s: %w (%v)", path, ErrNotSrs, err)
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.init(opt); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkFile looks at the file before bbolt does, so that a foreign or
+// truncated file is refused without bbolt writing to it (bbolt initialises
+// any zero-length file it opens) or faulting on pages past its end.
+func checkFile(path string, readOnly bool) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if readOnly {
+			return fmt.Errorf("database %s does not exist", path)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("database %s is a directory", path)
+	}
+	if fi.Size() == 0 {
+		return nil
+	}
+	// A bbolt file starts with two meta pages. Each holds, after a
+	// 16-byte page header, the magic 0xED0CDAED, the format version and
+	// the page size (little-endian).
+	var hdr [32]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil {
+		return fmt.Errorf("database %s: %w (file too short)", path, ErrNotSrs)
+	}
+	if binary.LittleEndian.Uint32(hdr[16:20]) != 0xED0CDAED {
+		return fmt.Errorf("database %s: %w (unknown file format)", path, ErrNotSrs)
+	}
+	pageSize := int64(binary.LittleEndian.Uint32(hdr[24:28]))
+	if pageSize < 512 || pageSize > 1<<20 || fi.Size()%pageSize != 0 || fi.Size() < 4*pageSize {
+		return fmt.Errorf("database %s: %w (truncated or damaged: %d bytes)", path, ErrNotSrs, fi.Size())
+	}
+	return nil
+}
+
+// init marks a fresh file as ours, refuses a bbolt file that is not, and
+// brings the schema up to date in one transaction.
+func (s *Store) init(opt Options) error {
+	var version uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil || !bytes.Equal(meta.Get(kApp), appName) {
+			// An empty bbolt file is one srs created and crashed
+			// before marking; anything else belongs to someone else.
+			empty := true
+			tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return fmt.Errorf("database %s: %w (it holds other data)", s.path, ErrNotSrs)
+			}
+			version = 0
+			return nil
+		}
+		v := meta.Get(kSchema)
+		if len(v) != 8 {
+			return fmt.Errorf("database %s: %w (no schema version)", s.path, ErrBadRecord)
+		}
+		version = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("database %s was %w (schema %d); upgrade srs", s.path, ErrTooNew, version)
+	}
+	if version == SchemaVersion {
+		return nil
+	}
+	if s.db.IsReadOnly() {
+		if version == 0 {
+			return fmt.Errorf("database %s is empty", s.path)
+		}
+		return fmt.Errorf("database %s needs an upgrade (schema %d to %d); run any srs command without read-only access", s.path, version, SchemaVersion)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return migrate(tx, version, opt.Now) })
+}
+
+// Close releases the file and its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
