@@ -121,26 +121,23 @@ func (f CardFilter) match(c *deck.Card, retired bool) bool {
 // EachCard calls fn for every card matching f, in key order (deck, then
 // id). Listing is the one query that reads every card.
 func (s *Store) EachCard(f CardFilter, fn func(StoredCard) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bCards).Cursor()
-		var k, v []byte
-		if f.Deck != "" {
-			prefix := []byte(f.Deck + "\x00")
-			k, v = c.Seek(prefix)
-			for ; k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-				if err := s.eachCardRecord(k, v, f, fn); err != nil {
-					return err
-				}
-			}
-			return nil
+	return s.db.View(func(tx *bolt.Tx) error { return s.eachCard(tx, f, fn) })
+}
+
+func (s *Store) eachCard(tx *bolt.Tx, f CardFilter, fn func(StoredCard) error) error {
+	c := tx.Bucket(bCards).Cursor()
+	var prefix []byte
+	k, v := c.First()
+	if f.Deck != "" {
+		prefix = []byte(f.Deck + "\x00")
+		k, v = c.Seek(prefix)
+	}
+	for ; k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		if err := s.eachCardRecord(k, v, f, fn); err != nil {
+			return err
 		}
-		for k, v = c.First(); k != nil; k, v = c.Next() {
-			if err := s.eachCardRecord(k, v, f, fn); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (s *Store) eachCardRecord(k, v []byte, f CardFilter, fn func(StoredCard) error) error {
@@ -156,4 +153,22 @@ func (s *Store) eachCardRecord(k, v []byte, f CardFilter, fn func(StoredCard) er
 
 func hasPrefix(b, prefix []byte) bool {
 	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
+}
+
+// EachCardState is EachCard with the user's state of each card (had is
+// false for a card the user never saw).
+func (s *Store) EachCardState(user string, f CardFilter, fn func(c StoredCard, st CardState, had bool) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		ub, _ := openUser(tx, user)
+		return s.eachCard(tx, f, func(c StoredCard) error {
+			if ub == nil {
+				return fn(c, CardState{}, false)
+			}
+			st, had, err := ub.getState(c.Key())
+			if err != nil {
+				return err
+			}
+			return fn(c, st, had)
+		})
+	})
 }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Main runs srs with args and returns the exit status: 0 on success, 1 on
+// an error (reported as one line on stderr), 2 on a usage error.
+func Main(args []string, io *IO, getenv func(string) string) int {
+	var env *Env
+	app := &cli.App{
+		Name:      "srs",
+		Usage:     "spaced-repetition drills for senior and staff engineering interviews",
+		UsageText: "srs [--db PATH] [--user NAME] COMMAND [options]",
+		Reader:    io.In,
+		Writer:    io.Out,
+		ErrWriter: io.ErrOut,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "db", Usage: "database `PATH`", EnvVars: []string{"SRS_DB"}},
+			&cli.StringFlag{Name: "user", Usage: "whose reviews these are", EnvVars: []string{"SRS_USER"}},
+		},
+		Before: func(c *cli.Context) (err error) {
+			env, err = newEnv(io, getenv, c.String("db"), c.String("user"))
+			return err
+		},
+		HideHelpCommand:       true,
+		EnableBashCompletion:  false,
+		ExitErrHandler:        func(*cli.Context, error) {},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(io.ErrOut, "srs: unknown command %q; see srs --help\n", name)
+		},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		Commands: []*cli.Command{
+			reviewCommand(&env),
+			statusCommand(&env),
+			decksCommand(&env),
+			cardsCommand(&env),
+			logCommand(&env),
+		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	err := app.Run(args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errSilent):
+		return 1
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(io.ErrOut, "srs: %v\n", oneLine(err.Error()))
+		return 2
+	}
+	fmt.Fprintf(io.ErrOut, "srs: %s\n", oneLine(err.Error()))
+	return 1
+}
+
+type usageError struct{ error }
+
+// oneLine keeps an error to the one line the CLI contract promises.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}

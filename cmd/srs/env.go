@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"srs/content"
+	"srs/store"
+)
+
+// IO is a command's standard streams, injected so commands run under tests
+// without a terminal.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// InTTY and OutTTY say whether In and Out are terminals; review goes
+	// full-screen only when both are.
+	InTTY, OutTTY bool
+	InFile        *os.File // In as a file, for the full-screen UI
+}
+
+func defaultIO() *IO {
+	return &IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY: term.IsTerminal(os.Stdin.Fd()), OutTTY: term.IsTerminal(os.Stdout.Fd()), InFile: os.Stdin}
+}
+
+// Env is what every command shares: where the database is, who the user
+// is, what time it is.
+type Env struct {
+	IO     *IO
+	DBPath string
+	User   string
+	// Now is the scheduling clock: SRS_NOW when set, else the real time.
+	Now func() time.Time
+	// Timeout is how long to wait for another srs process (SRS_LOCK_TIMEOUT).
+	Timeout  time.Duration
+	prepared bool
+}
+
+// newEnv reads the environment and global flags.
+func newEnv(io *IO, getenv func(string) string, dbFlag, userFlag string) (*Env, error) {
+	e := &Env{IO: io, Now: time.Now}
+	if s := getenv("SRS_NOW"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, fmt.Errorf("SRS_NOW %q: not an RFC 3339 time (like 2026-11-27T09:00:00Z)", s)
+		}
+		e.Now = func() time.Time { return t }
+	}
+	if s := getenv("SRS_LOCK_TIMEOUT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("SRS_LOCK_TIMEOUT %q: not a duration (like 2s)", s)
+		}
+		e.Timeout = d
+	}
+	e.DBPath = dbFlag
+	if e.DBPath == "" {
+		p, err := defaultDBPath(getenv)
+		if err != nil {
+			return nil, err
+		}
+		e.DBPath = p
+	}
+	e.User = userFlag
+	if e.User == "" {
+		e.User = defaultUser(getenv)
+	}
+	if err := store.ValidateUser(e.User); err != nil {
+		return nil, fmt.Errorf("--user: %w", err)
+	}
+	return e, nil
+}
+
+// defaultDBPath is $XDG_DATA_HOME/srs/srs.db, falling back to
+// ~/.local/share as the XDG spec says.
+func defaultDBPath(getenv func(string) string) (string, error) {
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return "", fmt.Errorf("no --db, SRS_DB, XDG_DATA_HOME or home directory to keep the database in")
+			}
+			home = h
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "srs", "srs.db"), nil
+}
+
+func defaultUser(getenv func(string) string) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := getenv("USER"); u != "" {
+		return u
+	}
+	return "default"
+}
+
+// DataDir is the directory holding the database (and imported media).
+func (e *Env) DataDir() string { return filepath.Dir(e.DBPath) }
+
+// Open opens the store for one short piece of work. The first open in a
+// process also loads a newer built-in deck and creates the user, so every
+// command sees the guide on a fresh machine.
+func (e *Env) Open() (*store.Store, error) {
+	if err := os.MkdirAll(e.DataDir(), 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	st, err := store.Open(e.DBPath, store.Options{Now: e.Now(), Timeout: e.Timeout})
+	if err != nil {
+		return nil, err
+	}
+	if !e.prepared {
+		if err := e.prepare(st); err != nil {
+			st.Close()
+			return nil, err
+		}
+		e.prepared = true
+	}
+	return st, nil
+}
+
+// with runs fn on an open store and closes it.
+func (e *Env) with(fn func(*store.Store) error) error {
+	st, err := e.Open()
+	if err != nil {
+		return err
+	}
+	err = fn(st)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (e *Env) prepare(st *store.Store) error {
+	have, err := st.BuiltinVersion()
+	if err != nil {
+		return err
+	}
+	if want := content.BuiltInVersion(); have != want {
+		d, err := content.BuiltIn()
+		if err != nil {
+			return fmt.Errorf("built-in deck: %w", err)
+		}
+		if _, err := st.ImportDeck(d, store.ImportOptions{Now: e.Now(), Builtin: want}); err != nil {
+			return fmt.Errorf("load built-in deck: %w", err)
+		}
+	}
+	return st.EnsureUser(e.User, e.Now())
+}
+
+// errSilent marks an error already reported to the user.
+var errSilent = errors.New("")

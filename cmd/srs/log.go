@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"srs/deck"
+	"srs/store"
+)
+
+func logCommand(env **Env) *cli.Command {
+	return &cli.Command{
+		Name:  "log",
+		Usage: "your review history, newest first",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "limit", Value: 20, Usage: "show at most `N` entries (0: all)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line, oldest first"},
+		},
+		Action: func(c *cli.Context) error {
+			return runLog(*env, c.Int("limit"), c.Bool("json"))
+		},
+	}
+}
+
+// logJSON is one review-log entry as `srs log --json` prints it.
+type logJSON struct {
+	Key        string  `json:"key"`
+	Time       string  `json:"time"`
+	Deck       string  `json:"deck"`
+	ID         string  `json:"id"`
+	Action     string  `json:"action"`
+	Rating     int     `json:"rating,omitempty"`
+	DurationMS int64   `json:"duration_ms"`
+	StateFrom  string  `json:"state_before"`
+	StateTo    string  `json:"state_after"`
+	DueTo      string  `json:"due_after"`
+	Stability  float64 `json:"stability_after"`
+	Difficulty float64 `json:"difficulty_after"`
+}
+
+func runLog(env *Env, limit int, asJSON bool) error {
+	var entries []store.Entry
+	err := env.with(func(s *store.Store) error {
+		return s.EachEntry(env.User, !asJSON, func(e store.Entry) error {
+			if !asJSON && limit > 0 && len(entries) >= limit {
+				return store.ErrStop
+			}
+			entries = append(entries, e)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	out := env.IO.Out
+	if asJSON {
+		enc := json.NewEncoder(out)
+		for _, e := range entries {
+			d, id := deck.SplitKey(e.Card)
+			before := "none"
+			if e.HadState {
+				before = stateName(e.Before)
+			}
+			if err := enc.Encode(logJSON{Key: e.Key.String(), Time: e.Time().Format(time.RFC3339Nano), Deck: d, ID: id,
+				Action: e.Action.String(), Rating: int(e.Rating), DurationMS: e.Duration.Milliseconds(),
+				StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.Format(time.RFC3339),
+				Stability: e.After.Stability, Difficulty: e.After.Difficulty}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(out, "no reviews yet")
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "time\tcard\tdid\ttook\tnow\tdue")
+	for _, e := range entries {
+		d, id := deck.SplitKey(e.Card)
+		did := e.Action.String()
+		if e.Action == store.ActRate {
+			did = ratingName(e.Rating)
+		}
+		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%s\t%s\n", e.Time().Local().Format("2006-01-02 15:04"), d, id, did,
+			e.Duration.Round(time.Second), stateName(e.After), e.After.Due.Local().Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}
