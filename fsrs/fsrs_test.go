@@ -143,11 +143,11 @@ func TestDueTodayFollowsDayStart(t *testing.T) {
 				due  time.Time
 				want bool
 			}{
-				{time.Date(2026, 11, 28, 3, 0, 0, 0, loc), true},    // 03:00 tomorrow: before the 4 am roll-over
-				{time.Date(2026, 11, 28, 3, 59, 59, 0, loc), true},  // last second of today
-				{time.Date(2026, 11, 28, 4, 0, 0, 0, loc), false},   // tomorrow has begun
-				{time.Date(2026, 11, 20, 12, 0, 0, 0, loc), true},   // overdue
-				{time.Date(2026, 11, 28, 12, 0, 0, 0, loc), false},  // tomorrow
+				{time.Date(2026, 11, 28, 3, 0, 0, 0, loc), true},   // 03:00 tomorrow: before the 4 am roll-over
+				{time.Date(2026, 11, 28, 3, 59, 59, 0, loc), true}, // last second of today
+				{time.Date(2026, 11, 28, 4, 0, 0, 0, loc), false},  // tomorrow has begun
+				{time.Date(2026, 11, 20, 12, 0, 0, 0, loc), true},  // overdue
+				{time.Date(2026, 11, 28, 12, 0, 0, 0, loc), false}, // tomorrow
 			}
 			for _, c := range cases {
 				if got := sc.DueToday(c.due, now); got != c.want {

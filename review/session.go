@@ -46,12 +46,12 @@ type Card struct {
 
 // Summary is what a session did.
 type Summary struct {
-	Reviewed int            // ratings recorded (minus undone ones)
-	ByRating [5]int         // indexed by rating 1..4
-	Time     time.Duration  // total answer time recorded
-	Counts   store.Counts   // left at the end
-	NextDue  time.Time      // the next card due after the session, zero if none
-	Skipped  []string       // cards changed by another session meanwhile
+	Reviewed int           // ratings recorded (minus undone ones)
+	ByRating [5]int        // indexed by rating 1..4
+	Time     time.Duration // total answer time recorded
+	Counts   store.Counts  // left at the end
+	NextDue  time.Time     // the next card due after the session, zero if none
+	Skipped  []string      // cards changed by another session meanwhile
 }
 
 // Session is one sitting of reviews.

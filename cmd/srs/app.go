@@ -27,9 +27,9 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			env, err = newEnv(io, getenv, c.String("db"), c.String("user"))
 			return err
 		},
-		HideHelpCommand:       true,
-		EnableBashCompletion:  false,
-		ExitErrHandler:        func(*cli.Context, error) {},
+		HideHelpCommand:      true,
+		EnableBashCompletion: false,
+		ExitErrHandler:       func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fmt.Fprintf(io.ErrOut, "srs: unknown command %q; see srs --help\n", name)
 		},
