@@ -12,7 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"srs/deck"
-	"srs/fsrs"
 )
 
 // ImportOptions control ImportDeck.
@@ -292,9 +291,9 @@ func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
 }
 
 // importHistory gives the user the scheduling the source carried: each
-// review replayed through the user's scheduler and logged, so that the
-// states are exactly what srs would have computed had the reviews been
-// made here.
+// review replayed through the user's scheduler (as a rebuild would replay
+// it) and logged, so that the states are exactly what srs would have
+// computed had the reviews been made here.
 func (p *importPlan) importHistory(tx *bolt.Tx) error {
 	if len(p.history) == 0 {
 		return nil
@@ -303,45 +302,34 @@ func (p *importPlan) importHistory(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	settings, err := ub.currentSettings()
-	if err != nil {
-		return err
-	}
-	sched, err := fsrs.NewScheduler(settings)
+	rp, err := newReplayer(ub)
 	if err != nil {
 		return err
 	}
 	for _, c := range p.history {
 		pr := p.deck.Progress[c.Key()]
-		key := c.Key()
-		var before CardState
-		had := false
-		if len(pr.Reviews) > 0 {
-			bs, as, err := sched.Replay(pr.Reviews)
+		var changes []Change
+		for i, e := range pr.Reviews {
+			if i > 0 && e.Time.Before(pr.Reviews[i-1].Time) {
+				return fmt.Errorf("import %s card %s history: review %d is older than the one before it", p.deck.Source, c.ID, i+1)
+			}
+			changes = append(changes, Change{Time: e.Time, Action: ActRate, Rating: e.Rating, Duration: e.Duration})
+		}
+		if len(pr.Reviews) == 0 && !pr.State.Due.IsZero() {
+			changes = append(changes, Change{Time: p.opt.Now, Action: ActSet, After: CardState{Card: pr.State}})
+		}
+		if pr.Suspended {
+			changes = append(changes, Change{Time: p.opt.Now, Action: ActSuspend})
+		}
+		for _, ch := range changes {
+			ch.Card = c.Key()
+			ch.Before, ch.HadState, ch.After, err = rp.apply(Entry{Key: newLogKey(ch.Time, 0), Card: ch.Card,
+				Action: ch.Action, Rating: ch.Rating, After: ch.After})
 			if err != nil {
 				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
-			for i, e := range pr.Reviews {
-				after := CardState{Card: as[i]}
-				if _, err := ub.record(tx, Change{Card: key, Time: e.Time, Action: ActRate, Rating: e.Rating,
-					Duration: e.Duration, Before: CardState{Card: bs[i]}, HadState: had, After: after}); err != nil {
-					return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
-				}
-				before, had = after, true
-			}
-		} else if !pr.State.Due.IsZero() {
-			after := CardState{Card: pr.State}
-			if _, err := ub.record(tx, Change{Card: key, Time: p.opt.Now, Action: ActSet, After: after}); err != nil {
-				return fmt.Errorf("import %s card %s state: %w", p.deck.Source, c.ID, err)
-			}
-			before, had = after, true
-		}
-		if pr.Suspended {
-			after := before
-			after.Suspended = true
-			if _, err := ub.record(tx, Change{Card: key, Time: p.opt.Now, Action: ActSuspend,
-				Before: before, HadState: had, After: after}); err != nil {
-				return fmt.Errorf("import %s card %s: %w", p.deck.Source, c.ID, err)
+			if _, err := ub.record(tx, ch); err != nil {
+				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
 		}
 	}

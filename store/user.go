@@ -131,8 +131,18 @@ func (ub *userBuckets) putSettings(st fsrs.Settings, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// Settings take effect after everything already logged, even when
+	// the clock says otherwise (SRS_NOW moved back): a rebuild must
+	// replay each review under the settings it was really made with.
+	t := uint64(now.UnixNano())
+	if k, _ := ub.log.Cursor().Last(); len(k) >= 8 {
+		t = max(t, binary.BigEndian.Uint64(k)+1)
+	}
+	if k, _ := ub.settings.Cursor().Last(); len(k) == 8 {
+		t = max(t, binary.BigEndian.Uint64(k)+1)
+	}
 	var k [8]byte
-	binary.BigEndian.PutUint64(k[:], uint64(now.UnixNano()))
+	binary.BigEndian.PutUint64(k[:], t)
 	return ub.settings.Put(k[:], v)
 }
 

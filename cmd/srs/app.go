@@ -42,6 +42,9 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			decksCommand(&env),
 			cardsCommand(&env),
 			logCommand(&env),
+			doctorCommand(&env),
+			backupCommand(&env),
+			restoreCommand(&env),
 		},
 	}
 	for _, c := range app.Commands {

@@ -162,5 +162,9 @@ func (e *Env) prepare(st *store.Store) error {
 	return st.EnsureUser(e.User, e.Now())
 }
 
-// errSilent marks an error already reported to the user.
+// errSilentCode wraps an error whose details the command already printed;
+// Main prints only its first line.
+var errSilentCode = errors.New("see above")
+
+// errSilent marks an error already reported in full.
 var errSilent = errors.New("")

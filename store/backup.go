@@ -1,0 +1,139 @@
+package store
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Backup writes a consistent copy of the database to path while other
+// readers go on: a read transaction sees one snapshot, which bbolt can
+// stream out. The copy is written beside path and renamed into place, so
+// a crash never leaves a half-written backup under the name.
+func (s *Store) Backup(path string) (int64, error) {
+	if abs(path) == abs(s.path) {
+		return 0, fmt.Errorf("backup %s: that is the database itself", path)
+	}
+	var n int64
+	err := writeAtomic(path, func(f *os.File) error {
+		return s.db.View(func(tx *bolt.Tx) (err error) {
+			n, err = tx.WriteTo(f)
+			return err
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// writeAtomic writes a file through a temporary sibling, syncs it and
+// renames it over path.
+func writeAtomic(path string, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// LastActivity is the time of the newest log entry of any user, zero for
+// a database without reviews.
+func (s *Store) LastActivity() (time.Time, error) {
+	var last time.Time
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bUsers).ForEach(func(name, _ []byte) error {
+			ub, err := openUser(tx, string(name))
+			if err != nil {
+				return err
+			}
+			if k, _ := ub.log.Cursor().Last(); k != nil {
+				lk, err := parseLogKey(k)
+				if err != nil {
+					return err
+				}
+				if t := lk.Time(); t.After(last) {
+					last = t
+				}
+			}
+			return nil
+		})
+	})
+	return last, err
+}
+
+// Restore replaces the database at dbPath with the backup at from. It
+// refuses a file that is not an srs database, one made by a newer srs, and
+// (unless force) a backup older than the database's newest review, which
+// would silently throw reviews away.
+func Restore(dbPath, from string, force bool, opt Options) error {
+	if abs(dbPath) == abs(from) {
+		return fmt.Errorf("restore %s: that is the database itself", from)
+	}
+	bk, err := Open(from, Options{ReadOnly: true, Timeout: opt.Timeout})
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	bkLast, err := bk.LastActivity()
+	bk.Close()
+	if err != nil {
+		return fmt.Errorf("restore %s: %w", from, err)
+	}
+	cur, err := Open(dbPath, opt) // holds the lock while the file is swapped
+	if err != nil {
+		return err
+	}
+	defer cur.Close()
+	curLast, err := cur.LastActivity()
+	if err != nil {
+		return err
+	}
+	if curLast.After(bkLast) && !force {
+		return fmt.Errorf("restore %s: database %s has reviews up to %s, newer than the backup's last (%s); use --force to overwrite them",
+			from, dbPath, curLast.Format(time.RFC3339), showTime(bkLast))
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer src.Close()
+	if err := writeAtomic(dbPath, func(f *os.File) error { _, err := io.Copy(f, src); return err }); err != nil {
+		return fmt.Errorf("restore %s: %w", from, err)
+	}
+	return nil
+}
+
+func showTime(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.Format(time.RFC3339)
+}
