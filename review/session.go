@@ -96,26 +96,27 @@ func (s *Session) with(fn func(*store.Store) error) error {
 func (s *Session) Next() (*Card, error) {
 	now := s.cfg.Now()
 	var q *store.Queue
+	var it store.Item
 	if err := s.with(func(st *store.Store) (err error) {
-		q, err = st.Queue(s.cfg.User, now, s.cfg.Queue)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	s.summary.Counts = q.Counts
-	s.summary.NextDue = q.NextDue
-	if len(q.Items) == 0 {
-		return nil, nil
-	}
-	it := q.Items[0]
-	if s.first != "" {
+		if q, err = st.Queue(s.cfg.User, now, s.cfg.Queue); err != nil || len(q.Items) == 0 {
+			return err
+		}
+		it = q.Items[0]
 		for _, cand := range q.Items {
-			if cand.Card.Key() == s.first {
+			if s.first != "" && cand.Card.Key() == s.first {
 				it = cand
 				break
 			}
 		}
-		s.first = ""
+		return st.Fill(&it)
+	}); err != nil {
+		return nil, err
+	}
+	s.first = ""
+	s.summary.Counts = q.Counts
+	s.summary.NextDue = q.NextDue
+	if len(q.Items) == 0 {
+		return nil, nil
 	}
 	c := &Card{Item: it, Counts: q.Counts, shownAt: time.Now(), now: now}
 	var err error

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,12 +13,61 @@ import (
 	"srs/deck"
 )
 
-// cardRecord is what cards/<deck>\x00<id> holds: the card as last imported,
-// its position among new cards, and whether its source dropped it.
+// cardRecord is a card as the store keeps it: the card as last imported,
+// its position among new cards, and whether its source dropped it. It is
+// stored in two halves so that queries touching thousands of cards (the
+// queue, status) decode only the small one.
 type cardRecord struct {
 	deck.Card
-	Pos     uint64 `json:"pos"`
-	Retired bool   `json:"retired,omitempty"`
+	Pos     uint64
+	Retired bool
+}
+
+// cardMeta is what cards/<deck>\x00<id> holds: what queries need.
+type cardMeta struct {
+	ID      string    `json:"id"`
+	Deck    string    `json:"deck"`
+	Kind    deck.Kind `json:"kind"`
+	Parent  string    `json:"parent,omitempty"`
+	Tags    []string  `json:"tags,omitempty"`
+	Pos     uint64    `json:"pos"`
+	Retired bool      `json:"retired,omitempty"`
+	// Sum fingerprints what a user sees of the card, so that a
+	// re-import finds unchanged cards without reading their text.
+	Sum string `json:"sum"`
+}
+
+// contentSum fingerprints a card's kind, front, back, parent and tags.
+// Source (file:line) is left out: inserting a card above another must
+// not count as changing it.
+func contentSum(c *deck.Card) string {
+	h := sha256.New()
+	for _, f := range []string{string(c.Kind), c.Front, c.Back, c.Parent} {
+		fmt.Fprintf(h, "%d:%s", len(f), f)
+	}
+	for _, t := range c.Tags {
+		fmt.Fprintf(h, "%d:%s", len(t), t)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// cardText is what text/<deck>\x00<id> holds: what a person reads.
+type cardText struct {
+	Front  string `json:"front"`
+	Back   string `json:"back"`
+	Source string `json:"source,omitempty"`
+}
+
+func (m *cardMeta) Key() string { return deck.Key(m.Deck, m.ID) }
+
+func (r cardRecord) meta() cardMeta {
+	return cardMeta{ID: r.ID, Deck: r.Deck, Kind: r.Kind, Parent: r.Parent, Tags: r.Tags, Pos: r.Pos, Retired: r.Retired,
+		Sum: contentSum(&r.Card)}
+}
+
+func (m cardMeta) card(t cardText) cardRecord {
+	return cardRecord{Card: deck.Card{ID: m.ID, Deck: m.Deck, Kind: m.Kind, Parent: m.Parent, Tags: m.Tags,
+		Front: t.Front, Back: t.Back, Source: t.Source}, Pos: m.Pos, Retired: m.Retired}
 }
 
 // deckRecord is what decks/<deck> holds.
@@ -45,24 +96,67 @@ type StoredCard struct {
 	Retired bool
 }
 
-func getCard(tx *bolt.Tx, key string) (cardRecord, bool, error) {
+func getMeta(tx *bolt.Tx, key string) (cardMeta, bool, error) {
 	v := tx.Bucket(bCards).Get([]byte(key))
 	if v == nil {
-		return cardRecord{}, false, nil
+		return cardMeta{}, false, nil
 	}
-	var r cardRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, false, fmt.Errorf("card %q: %w: %v", key, ErrBadRecord, err)
+	m, err := decodeMeta(key, v)
+	return m, err == nil, err
+}
+
+func decodeMeta(key string, v []byte) (cardMeta, error) {
+	var m cardMeta
+	if err := json.Unmarshal(v, &m); err != nil {
+		return m, fmt.Errorf("card %q: %w: %v", key, ErrBadRecord, err)
 	}
-	return r, true, nil
+	if m.Key() != key {
+		return m, fmt.Errorf("card %q: %w: record says it is %q", key, ErrBadRecord, m.Key())
+	}
+	return m, nil
+}
+
+func getText(tx *bolt.Tx, key string) (cardText, error) {
+	var t cardText
+	v := tx.Bucket(bText).Get([]byte(key))
+	if v == nil {
+		return t, fmt.Errorf("card %q: %w: no text", key, ErrBadRecord)
+	}
+	if err := json.Unmarshal(v, &t); err != nil {
+		return t, fmt.Errorf("card %q text: %w: %v", key, ErrBadRecord, err)
+	}
+	return t, nil
+}
+
+func getCard(tx *bolt.Tx, key string) (cardRecord, bool, error) {
+	m, ok, err := getMeta(tx, key)
+	if !ok || err != nil {
+		return cardRecord{}, ok, err
+	}
+	t, err := getText(tx, key)
+	if err != nil {
+		return cardRecord{}, false, err
+	}
+	return m.card(t), true, nil
 }
 
 func putCard(tx *bolt.Tx, r cardRecord) error {
-	v, err := json.Marshal(r)
+	if err := putMeta(tx, r.meta()); err != nil {
+		return err
+	}
+	t, err := json.Marshal(cardText{Front: r.Front, Back: r.Back, Source: r.Source})
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bCards).Put([]byte(r.Key()), v)
+	return tx.Bucket(bText).Put([]byte(r.Key()), t)
+}
+
+func putMeta(tx *bolt.Tx, m cardMeta) error {
+	v, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bCards).Put([]byte(m.Key()), v)
 }
 
 // Card returns the card with the given deck and id.
@@ -105,19 +199,6 @@ type CardFilter struct {
 	IncludeRetire bool // also list retired cards
 }
 
-func (f CardFilter) match(c *deck.Card, retired bool) bool {
-	if retired && !f.IncludeRetire {
-		return false
-	}
-	if f.Deck != "" && c.Deck != f.Deck {
-		return false
-	}
-	if f.Tag != "" && !slices.Contains(c.Tags, f.Tag) {
-		return false
-	}
-	return true
-}
-
 // EachCard calls fn for every card matching f, in key order (deck, then
 // id). Listing is the one query that reads every card.
 func (s *Store) EachCard(f CardFilter, fn func(StoredCard) error) error {
@@ -133,22 +214,22 @@ func (s *Store) eachCard(tx *bolt.Tx, f CardFilter, fn func(StoredCard) error) e
 		k, v = c.Seek(prefix)
 	}
 	for ; k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-		if err := s.eachCardRecord(k, v, f, fn); err != nil {
+		m, err := decodeMeta(string(k), v)
+		if err != nil {
+			return err
+		}
+		if m.Retired && !f.IncludeRetire || f.Tag != "" && !slices.Contains(m.Tags, f.Tag) {
+			continue
+		}
+		t, err := getText(tx, string(k))
+		if err != nil {
+			return err
+		}
+		if err := fn(StoredCard{Card: m.card(t).Card, Retired: m.Retired}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (s *Store) eachCardRecord(k, v []byte, f CardFilter, fn func(StoredCard) error) error {
-	var r cardRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return fmt.Errorf("card %q: %w: %v", k, ErrBadRecord, err)
-	}
-	if !f.match(&r.Card, r.Retired) {
-		return nil
-	}
-	return fn(StoredCard{Card: r.Card, Retired: r.Retired})
 }
 
 func hasPrefix(b, prefix []byte) bool {

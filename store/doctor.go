@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -55,15 +54,15 @@ func (s *Store) Check() (*Report, error) {
 		if r.Schema != SchemaVersion {
 			r.add("", "schema version %d, this srs uses %d", r.Schema, SchemaVersion)
 		}
-		cards := map[string]cardRecord{}
+		cards := map[string]cardMeta{}
 		err := tx.Bucket(bCards).ForEach(func(k, v []byte) error {
-			var c cardRecord
-			if err := json.Unmarshal(v, &c); err != nil {
-				r.add("", "card %q does not decode: %v", k, err)
+			c, err := decodeMeta(string(k), v)
+			if err != nil {
+				r.add("", "%v", err)
 				return nil
 			}
-			if c.Key() != string(k) {
-				r.add("", "card stored under %q says it is %q", k, c.Key())
+			if _, err := getText(tx, string(k)); err != nil {
+				r.add("", "%v", err)
 			}
 			cards[string(k)] = c
 			return nil
@@ -92,7 +91,7 @@ func (s *Store) Check() (*Report, error) {
 	return r, err
 }
 
-func checkUser(ub *userBuckets, cards map[string]cardRecord, r *Report) error {
+func checkUser(ub *userBuckets, cards map[string]cardMeta, r *Report) error {
 	u := ub.name
 	// Expected index entries, from states and cards.
 	states := map[string]CardState{}

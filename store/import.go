@@ -93,7 +93,7 @@ type importPlan struct {
 	put     []cardRecord // added, updated or revived
 	added   []cardRecord
 	revived []cardRecord
-	retired []cardRecord
+	retired []cardMeta
 	history []deck.Card // cards whose Progress the user takes over
 	nextPos uint64
 	counts  map[string][2]int // deck -> live, retired after the import
@@ -144,15 +144,15 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 }
 
 func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error {
-	existing := map[string]cardRecord{}
+	existing := map[string]cardMeta{}
 	prefix := []byte(name + "\x00")
 	c := tx.Bucket(bCards).Cursor()
 	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-		var r cardRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("card %q: %w: %v", k, ErrBadRecord, err)
+		m, err := decodeMeta(string(k), v)
+		if err != nil {
+			return err
 		}
-		existing[r.ID] = r
+		existing[m.ID] = m
 	}
 	live, retired := 0, 0
 	for _, card := range cards {
@@ -171,7 +171,7 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 			p.revived = append(p.revived, r)
 			p.put = append(p.put, r)
 			p.result.Revived++
-		case !sameContent(&old.Card, &card):
+		case old.Sum != contentSum(&card):
 			p.put = append(p.put, cardRecord{Card: card, Pos: old.Pos})
 			p.result.Updated++
 		default:
@@ -199,13 +199,6 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 	return nil
 }
 
-// sameContent compares what a user sees of a card. Source (file:line) is
-// left out: inserting a card above another must not count as changing it.
-func sameContent(a, b *deck.Card) bool {
-	return a.Kind == b.Kind && a.Front == b.Front && a.Back == b.Back &&
-		a.Parent == b.Parent && slices.Equal(a.Tags, b.Tags)
-}
-
 func (p *importPlan) apply(tx *bolt.Tx) error {
 	total := len(p.put) + len(p.retired)
 	done := 0
@@ -222,7 +215,7 @@ func (p *importPlan) apply(tx *bolt.Tx) error {
 		tick()
 	}
 	for _, r := range p.retired {
-		if err := putCard(tx, r); err != nil {
+		if err := putMeta(tx, r); err != nil {
 			return err
 		}
 		tick()
@@ -273,7 +266,7 @@ func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
 			if err != nil {
 				return err
 			}
-			if err := ub.index(r, st, had); err != nil {
+			if err := ub.index(r.meta(), st, had); err != nil {
 				return err
 			}
 		}

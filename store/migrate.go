@@ -35,7 +35,7 @@ func createV1(tx *bolt.Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	for _, b := range [][]byte{bDecks, bCards, bUsers} {
+	for _, b := range [][]byte{bDecks, bCards, bText, bUsers} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}

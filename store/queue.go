@@ -21,6 +21,8 @@ type QueueOptions struct {
 	// nothing else is left, as Anki does at the end of a session.
 	// Zero means DefaultLearnAhead; negative disables it.
 	LearnAhead time.Duration
+	// PerDeck asks for each deck's share of the counts (status).
+	PerDeck bool
 }
 
 // DefaultLearnAhead is Anki's default "learn ahead limit".
@@ -28,8 +30,8 @@ const DefaultLearnAhead = 20 * time.Minute
 
 // Item is one card waiting in a session.
 type Item struct {
-	Card     deck.Card
-	Parent   *deck.Card // the question a follow-up belongs to, shown as context
+	Card     deck.Card  // without Front, Back and Source until Fill
+	Parent   *deck.Card // the question a follow-up belongs to, shown as context (after Fill)
 	State    CardState
 	HadState bool
 }
@@ -51,6 +53,7 @@ type Queue struct {
 	NextDue   time.Time // the first card due after now, zero if none
 	DoneNew   int       // new cards introduced today
 	DoneRev   int       // reviews done today
+	PerDeck   map[string]*Counts
 }
 
 // today is what the log says about the user's day so far.
@@ -59,13 +62,13 @@ type today struct {
 	groups           map[string]bool // sibling groups with a card rated today
 }
 
-// groupOf names a card's sibling group: a question and its follow-ups are
+// group names a card's sibling group: a question and its follow-ups are
 // one group, so only one of them is shown per day.
-func groupOf(c *deck.Card) string {
-	if c.Parent != "" {
-		return deck.Key(c.Deck, c.Parent)
+func (m *cardMeta) group() string {
+	if m.Parent != "" {
+		return deck.Key(m.Deck, m.Parent)
 	}
-	return c.Key()
+	return m.Key()
 }
 
 // scanToday reads the log from the start of the day: a range scan bounded
@@ -87,19 +90,19 @@ func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
 		case fsrs.Review:
 			t.revDone++
 		}
-		rec, ok, err := getCard(tx, e.Card)
+		m, ok, err := getMeta(tx, e.Card)
 		if err != nil {
 			return t, err
 		}
 		if ok {
-			t.groups[groupOf(&rec.Card)] = true
+			t.groups[m.group()] = true
 		}
 	}
 	return t, nil
 }
 
-func (o QueueOptions) match(c *deck.Card) bool {
-	return (o.Deck == "" || c.Deck == o.Deck) && (o.Tag == "" || slices.Contains(c.Tags, o.Tag))
+func (o QueueOptions) match(m *cardMeta) bool {
+	return (o.Deck == "" || m.Deck == o.Deck) && (o.Tag == "" || slices.Contains(m.Tags, o.Tag))
 }
 
 // Queue builds today's session for user at now.
@@ -134,6 +137,18 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	q.DoneNew, q.DoneRev = t.newDone, t.revDone
 
 	var learnNow, learnLater, reviews []Item
+	tally := func(deckName string, add func(*Counts)) {}
+	if opt.PerDeck {
+		q.PerDeck = map[string]*Counts{}
+		tally = func(deckName string, add func(*Counts)) {
+			c := q.PerDeck[deckName]
+			if c == nil {
+				c = &Counts{}
+				q.PerDeck[deckName] = c
+			}
+			add(c)
+		}
+	}
 	c := ub.due.Cursor()
 	end := dueUpTo(q.Day.End)
 	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
@@ -150,15 +165,17 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 		}
 		switch it.State.State {
 		case fsrs.Learning, fsrs.Relearning:
+			tally(it.Card.Deck, func(c *Counts) { c.Learning++ })
 			if !due.After(now) {
 				learnNow = append(learnNow, it)
 			} else {
 				learnLater = append(learnLater, it)
 			}
 		case fsrs.Review:
-			if t.groups[groupOf(&it.Card)] || it.State.BuriedUntil.After(now) {
+			if t.groups[it.group()] || it.State.BuriedUntil.After(now) {
 				continue
 			}
+			tally(it.Card.Deck, func(c *Counts) { c.Review++ })
 			reviews = append(reviews, it)
 		}
 	}
@@ -171,12 +188,26 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	slices.SortStableFunc(reviews, func(a, b Item) int {
 		return cmp.Compare(sched.Retrievability(a.State.Card, now), sched.Retrievability(b.State.Card, now))
 	})
-	if left := max(settings.ReviewsPerDay-t.revDone, 0); len(reviews) > left {
-		reviews = reviews[:left]
+	revLeft, newLeft := max(settings.ReviewsPerDay-t.revDone, 0), max(settings.NewPerDay-t.newDone, 0)
+	if len(reviews) > revLeft {
+		reviews = reviews[:revLeft]
 	}
-	news, err := ub.newCards(tx, opt, max(settings.NewPerDay-t.newDone, 0), t, now)
+	news, err := ub.newCards(tx, opt, newLeft, t, now)
 	if err != nil {
 		return nil, err
+	}
+	if opt.PerDeck {
+		// Each deck's share, under the same daily limits as the total.
+		err := tx.Bucket(bDecks).ForEach(func(k, _ []byte) error {
+			do := opt
+			do.Deck = string(k)
+			n, err := ub.newCards(tx, do, newLeft, t, now)
+			tally(string(k), func(c *Counts) { c.New = len(n); c.Review = min(c.Review, revLeft) })
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	q.Counts = Counts{New: len(news), Learning: len(learnNow) + len(learnLater), Review: len(reviews)}
@@ -194,14 +225,15 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	return q, nil
 }
 
-// item loads a card and the user's state of it; ok is false when the card
-// does not match opt or is retired.
+// item loads what the queue needs of a card and the user's state of it;
+// ok is false when the card does not match opt or is retired. The card's
+// text is left out (Fill loads it for the cards actually shown).
 func (ub *userBuckets) item(tx *bolt.Tx, card string, opt QueueOptions) (Item, bool, error) {
-	rec, found, err := getCard(tx, card)
+	m, found, err := getMeta(tx, card)
 	if err != nil {
 		return Item{}, false, err
 	}
-	if !found || rec.Retired || !opt.match(&rec.Card) {
+	if !found || m.Retired || !opt.match(&m) {
 		return Item{}, false, nil
 	}
 	st, had, err := ub.getState(card)
@@ -211,17 +243,40 @@ func (ub *userBuckets) item(tx *bolt.Tx, card string, opt QueueOptions) (Item, b
 	if !had {
 		st = CardState{Card: fsrs.NewCard(time.Time{})}
 	}
-	it := Item{Card: rec.Card, State: st, HadState: had}
-	if rec.Parent != "" {
-		p, ok, err := getCard(tx, deck.Key(rec.Deck, rec.Parent))
-		if err != nil {
-			return Item{}, false, err
-		}
-		if ok {
-			it.Parent = &p.Card
-		}
+	return Item{Card: m.card(cardText{}).Card, State: st, HadState: had}, true, nil
+}
+
+func (it *Item) group() string {
+	if it.Card.Parent != "" {
+		return deck.Key(it.Card.Deck, it.Card.Parent)
 	}
-	return it, true, nil
+	return it.Card.Key()
+}
+
+// Fill loads the text of an item's card and its parent: the queue leaves
+// it out so that counting thousands of due cards stays cheap.
+func (s *Store) Fill(it *Item) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		r, ok, err := getCard(tx, it.Card.Key())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("card %s/%s: %w", it.Card.Deck, it.Card.ID, ErrNoCard)
+		}
+		it.Card = r.Card
+		it.Parent = nil
+		if r.Parent != "" {
+			p, ok, err := getCard(tx, deck.Key(r.Deck, r.Parent))
+			if err != nil {
+				return err
+			}
+			if ok {
+				it.Parent = &p.Card
+			}
+		}
+		return nil
+	})
 }
 
 // newCards takes up to limit new cards from the front of the new index,
@@ -254,7 +309,7 @@ func (ub *userBuckets) newCards(tx *bolt.Tx, opt QueueOptions, limit int, t toda
 		if err != nil {
 			return nil, err
 		}
-		if !ok || t.groups[groupOf(&it.Card)] || it.State.BuriedUntil.After(now) {
+		if !ok || t.groups[it.group()] || it.State.BuriedUntil.After(now) {
 			continue
 		}
 		if it.Card.Parent != "" {
@@ -291,24 +346,25 @@ type Status struct {
 }
 
 // Status summarises what is left today, overall and per deck, in one read
-// transaction.
+// transaction and one pass over what is due.
 func (s *Store) Status(user string, now time.Time) (*Status, error) {
 	var st *Status
 	err := s.db.View(func(tx *bolt.Tx) error {
-		q, err := buildQueue(tx, user, now, QueueOptions{LearnAhead: -1})
+		q, err := buildQueue(tx, user, now, QueueOptions{LearnAhead: -1, PerDeck: true})
 		if err != nil {
 			return err
 		}
 		st = &Status{User: user, Now: now, DayEnd: q.Day.End, Total: q.Counts,
 			DoneNew: q.DoneNew, DoneRev: q.DoneRev, NextDue: q.NextDue}
-		return tx.Bucket(bDecks).ForEach(func(k, _ []byte) error {
-			dq, err := buildQueue(tx, user, now, QueueOptions{Deck: string(k), LearnAhead: -1})
-			if err != nil {
-				return err
-			}
-			st.Decks = append(st.Decks, DeckStatus{Deck: string(k), Counts: dq.Counts})
-			return nil
-		})
+		names := make([]string, 0, len(q.PerDeck))
+		for name := range q.PerDeck {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			st.Decks = append(st.Decks, DeckStatus{Deck: name, Counts: *q.PerDeck[name]})
+		}
+		return nil
 	})
 	return st, err
 }

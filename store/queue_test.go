@@ -110,8 +110,15 @@ func TestFollowUpWaitsForParentReview(t *testing.T) {
 	if got := ids(q.Items); got != "q.f1 z" {
 		t.Fatalf("next day: %q", got)
 	}
-	if q.Items[0].Parent == nil || q.Items[0].Parent.ID != "q" {
-		t.Fatalf("follow-up without its parent as context: %+v", q.Items[0].Parent)
+	it := q.Items[0]
+	if it.Card.Front != "" {
+		t.Fatalf("queue loaded text it does not need: %q", it.Card.Front)
+	}
+	if err := s.Fill(&it); err != nil {
+		t.Fatal(err)
+	}
+	if it.Card.Front != "Front of q.f1" || it.Parent == nil || it.Parent.ID != "q" || it.Parent.Front != "Front of q" {
+		t.Fatalf("follow-up without its parent as context: %+v %+v", it.Card, it.Parent)
 	}
 }
 
@@ -235,5 +242,25 @@ func TestSuspendAndBury(t *testing.T) {
 	}
 	if got := ids(queue(t, s, "ann", bur.BuriedUntil, QueueOptions{}).Items); got != "b" {
 		t.Fatalf("tomorrow: %q", got)
+	}
+}
+
+func TestStatusPerDeck(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann", func(st *fsrs.Settings) { st.NewPerDay = 3 })
+	mustImport(t, s, testDeck("a", deck.Card{ID: "1"}, deck.Card{ID: "2"}))
+	mustImport(t, s, testDeck("b", deck.Card{ID: "1"}, deck.Card{ID: "2"}, deck.Card{ID: "3"}, deck.Card{ID: "4"}))
+	q := queue(t, s, "ann", t0, QueueOptions{Deck: "b"})
+	rate(t, s, "ann", q.Items[0], t0, fsrs.Again)
+	st, err := s.Status("ann", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != (Counts{New: 2, Learning: 1}) || st.DoneNew != 1 {
+		t.Fatalf("total %+v done %d", st.Total, st.DoneNew)
+	}
+	if len(st.Decks) != 2 || st.Decks[0] != (DeckStatus{Deck: "a", Counts: Counts{New: 2}}) ||
+		st.Decks[1] != (DeckStatus{Deck: "b", Counts: Counts{New: 2, Learning: 1}}) {
+		t.Fatalf("per deck %+v", st.Decks)
 	}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,14 +22,11 @@ type RebuildResult struct {
 func (s *Store) Rebuild() (RebuildResult, error) {
 	var res RebuildResult
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cards := map[string]cardRecord{}
+		cards := map[string]cardMeta{}
 		if err := tx.Bucket(bCards).ForEach(func(k, v []byte) error {
-			var c cardRecord
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("card %q: %w: %v", k, ErrBadRecord, err)
-			}
-			cards[string(k)] = c
-			return nil
+			m, err := decodeMeta(string(k), v)
+			cards[string(k)] = m
+			return err
 		}); err != nil {
 			return err
 		}
@@ -46,7 +42,7 @@ func (s *Store) Rebuild() (RebuildResult, error) {
 	return res, err
 }
 
-func (ub *userBuckets) rebuild(cards map[string]cardRecord, res *RebuildResult) error {
+func (ub *userBuckets) rebuild(cards map[string]cardMeta, res *RebuildResult) error {
 	rp, err := newReplayer(ub)
 	if err != nil {
 		return err

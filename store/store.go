@@ -11,7 +11,10 @@
 //	    builtin                version of the built-in deck last loaded
 //	    nextpos                uint64 BE, next new-card position to hand out
 //	decks/<deck>               JSON deckRecord
-//	cards/<deck>\x00<id>       JSON cardRecord (content, position, retired flag)
+//	cards/<deck>\x00<id>       JSON cardMeta: id, deck, kind, parent, tags,
+//	                           new-card position, retired flag
+//	text/<deck>\x00<id>        JSON cardText: front, back, source (kept apart
+//	                           so queries over many cards decode little)
 //	users/<user>/              one bucket per user
 //	    settings/<t BE8>       JSON fsrs.Settings in force from time t (ns);
 //	                           the last one is current, older ones let a
@@ -75,6 +78,7 @@ var (
 	bMeta     = []byte("meta")
 	bDecks    = []byte("decks")
 	bCards    = []byte("cards")
+	bText     = []byte("text")
 	bUsers    = []byte("users")
 	bSettings = []byte("settings")
 	bState    = []byte("state")

@@ -85,9 +85,9 @@ func ensureUser(tx *bolt.Tx, name string, now time.Time) (*userBuckets, error) {
 		return nil, err
 	}
 	err = tx.Bucket(bCards).ForEach(func(k, v []byte) error {
-		var r cardRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("card %q: %w: %v", k, ErrBadRecord, err)
+		r, err := decodeMeta(string(k), v)
+		if err != nil {
+			return err
 		}
 		if r.Retired {
 			return nil
@@ -209,7 +209,7 @@ func (ub *userBuckets) getState(card string) (CardState, bool, error) {
 // its index entries from what old implied to what st implies. Every state
 // change goes through here, which is what keeps the index invariants.
 func (ub *userBuckets) setState(tx *bolt.Tx, card string, old CardState, hadOld bool, st CardState, has bool) error {
-	rec, ok, err := getCard(tx, card)
+	rec, ok, err := getMeta(tx, card)
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func (ub *userBuckets) setState(tx *bolt.Tx, card string, old CardState, hadOld 
 
 // index adds the entries the invariants require for a card in state st
 // (has false: no state record).
-func (ub *userBuckets) index(rec cardRecord, st CardState, has bool) error {
+func (ub *userBuckets) index(rec cardMeta, st CardState, has bool) error {
 	if rec.Retired || has && st.Suspended {
 		return nil
 	}
@@ -242,7 +242,7 @@ func (ub *userBuckets) index(rec cardRecord, st CardState, has bool) error {
 }
 
 // unindex removes the entries index would have added.
-func (ub *userBuckets) unindex(rec cardRecord, st CardState, has bool) error {
+func (ub *userBuckets) unindex(rec cardMeta, st CardState, has bool) error {
 	if !has || st.State == fsrs.New {
 		return ub.new.Delete(newKey(rec.Deck, rec.Pos))
 	}
