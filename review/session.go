@@ -138,11 +138,12 @@ func schedulable(c fsrs.Card, now time.Time) fsrs.Card {
 // nothing was recorded and the session can go on.
 var ErrSkipped = errors.New("changed in another session; skipped")
 
-// Answer records rating r for c.
-func (s *Session) Answer(c *Card, r fsrs.Rating) error {
+// Answer records rating r for c and returns the card's new state.
+func (s *Session) Answer(c *Card, r fsrs.Rating) (store.CardState, error) {
 	now := s.cfg.Now()
 	spent := min(s.cfg.Since(c.shownAt), MaxAnswerTime)
 	var key store.LogKey
+	var after store.CardState
 	err := s.with(func(st *store.Store) error {
 		settings, err := st.Settings(s.cfg.User)
 		if err != nil {
@@ -156,23 +157,23 @@ func (s *Session) Answer(c *Card, r fsrs.Rating) error {
 		if err != nil {
 			return err
 		}
-		after := store.CardState{Card: next, Suspended: c.State.Suspended}
+		after = store.CardState{Card: next, Suspended: c.State.Suspended}
 		key, err = st.Record(s.cfg.User, store.Change{Card: c.Card.Key(), Time: now, Action: store.ActRate,
 			Rating: r, Duration: spent, Before: c.State, HadState: c.HadState, After: after})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
 		s.summary.Skipped = append(s.summary.Skipped, c.Card.ID)
-		return fmt.Errorf("card %s %w", c.Card.ID, ErrSkipped)
+		return after, fmt.Errorf("card %s %w", c.Card.ID, ErrSkipped)
 	}
 	if err != nil {
-		return err
+		return after, err
 	}
 	s.undo = append(s.undo, undoStep{key: key, card: c.Card.Key(), rating: r, duration: spent})
 	s.summary.Reviewed++
 	s.summary.ByRating[r]++
 	s.summary.Time += spent
-	return nil
+	return after, nil
 }
 
 // Suspend takes c out of scheduling until unsuspended.

@@ -105,12 +105,18 @@ func runLines(env *Env, sess *review.Session) error {
 // rateLine records a rating; a card skipped because another session
 // changed it is reported and the session goes on.
 func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating) error {
-	err := sess.Answer(c, r)
+	st, err := sess.Answer(c, r)
 	if errors.Is(err, review.ErrSkipped) {
 		fmt.Fprintln(env.IO.Out, err)
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Printed only once the rating is committed: a script (or the crash
+	// test) can count on every "recorded" line being on disk.
+	fmt.Fprintf(env.IO.Out, "recorded %s/%s %s: %s, due %s\n", c.Card.Deck, c.Card.ID, ratingName(r), stateName(st), when(st.Due, env.Now()))
+	return nil
 }
 
 func report(env *Env, err error, ok string) {

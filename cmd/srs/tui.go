@@ -106,7 +106,7 @@ func (m *tuiModel) key(k string) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		r, _ := fsrs.ParseRating(k)
-		if err := m.sess.Answer(m.card, r); err != nil {
+		if _, err := m.sess.Answer(m.card, r); err != nil {
 			if !errors.Is(err, review.ErrSkipped) {
 				m.err = err
 				return m, tea.Quit
