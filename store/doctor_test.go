@@ -16,6 +16,11 @@ import (
 // card and a settings change between reviews.
 func busyStore(t *testing.T) *Store {
 	s := openTemp(t)
+	fill(t, s)
+	return s
+}
+
+func fill(t *testing.T, s *Store) {
 	utcUser(t, s, "ann")
 	utcUser(t, s, "bob")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
@@ -42,7 +47,6 @@ func busyStore(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"}))
-	return s
 }
 
 func TestCheckCleanDatabase(t *testing.T) {

@@ -9,13 +9,14 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Each change to
 // the layout bumps it and appends a migration below.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] upgrades a database at schema v to v+1. Each runs inside the
 // single transaction migrate opens, so an upgrade applies whole or not at
 // all.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	0: createV1,
+	1: addHistIndex,
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
@@ -47,4 +48,29 @@ func createV1(tx *bolt.Tx, now time.Time) error {
 		return err
 	}
 	return meta.Put(kNextPos, u64(1))
+}
+
+// addHistIndex (schema 1 to 2) gives every user a per-card index of the
+// log, built from the log itself, so that one card's history (exports,
+// statistics) is a prefix scan instead of a walk over every review.
+func addHistIndex(tx *bolt.Tx, _ time.Time) error {
+	users := tx.Bucket(bUsers)
+	return users.ForEachBucket(func(name []byte) error {
+		u := users.Bucket(name)
+		hist, err := u.CreateBucketIfNotExists(bHist)
+		if err != nil {
+			return err
+		}
+		log := u.Bucket(bLog)
+		if log == nil {
+			return fmt.Errorf("user %q: %w: no log bucket", name, ErrBadRecord)
+		}
+		return log.ForEach(func(k, v []byte) error {
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return fmt.Errorf("user %q: %w", name, err)
+			}
+			return hist.Put(histKey(e.Card, e.Key), nil)
+		})
+	})
 }
