@@ -105,7 +105,7 @@ func TestTUIScreens(t *testing.T) {
 
 	m.run("send-keys", "-t", m.session, "Space")
 	screen = m.waitFor("1 Again", "3 Good <10m")
-	if !strings.Contains(screen, "Strong") {
+	if !strings.Contains(screen, "mid-level engineer can build what you ask") {
 		t.Fatalf("answer not shown after reveal:\n%s", screen)
 	}
 
