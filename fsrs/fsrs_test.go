@@ -1,6 +1,7 @@
 package fsrs
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +237,29 @@ func TestReplayMatchesNext(t *testing.T) {
 	}
 	if _, _, err := sc.Replay([]ReviewEvent{{Time: t0.Add(time.Hour), Rating: Good}, {Time: t0, Rating: Good}}); err == nil {
 		t.Error("Replay accepted reviews out of order")
+	}
+}
+
+func TestRetrievabilityMatchesGoFSRS(t *testing.T) {
+	for _, w20 := range []float64{0, 0.1542, 0.5} {
+		s := DefaultSettings()
+		if w20 != 0 {
+			w := gofsrs.DefaultWeights()
+			w[20] = w20
+			s.Weights = w[:]
+		}
+		sc := mustScheduler(t, s)
+		ref := gofsrs.NewFSRS(s.parameters())
+		last := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for _, days := range []float64{0, 1, 3, 10, 100} {
+			for _, stab := range []float64{0.5, 3, 40} {
+				c := Card{State: Review, Stability: stab, LastReview: last}
+				got := sc.Retrievability(c, last.Add(time.Duration(days*24)*time.Hour))
+				want := ref.ForgettingCurve(days, stab)
+				if math.Abs(got-want) > 1e-12 {
+					t.Errorf("w20=%v t=%v S=%v: R=%v, go-fsrs %v", w20, days, stab, got, want)
+				}
+			}
+		}
 	}
 }

@@ -116,3 +116,11 @@ func minutes(ds []time.Duration) []float64 {
 	}
 	return out
 }
+
+// DecayWeight is the FSRS-6 decay (w20) these settings schedule with.
+func (s Settings) DecayWeight() float64 {
+	if len(s.Weights) == 21 {
+		return s.Weights[20]
+	}
+	return gofsrs.DefaultWeights()[20]
+}

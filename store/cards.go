@@ -253,3 +253,63 @@ func (s *Store) EachCardState(user string, f CardFilter, fn func(c StoredCard, s
 		})
 	})
 }
+
+// ExportCard is a card with everything an export may write of it.
+type ExportCard struct {
+	StoredCard
+	Parent   *deck.Card // the question of a follow-up
+	State    CardState
+	HadState bool
+	History  []Entry // the user's log entries for the card, oldest first (withHistory)
+}
+
+// EachExport streams the cards matching f, with the user's state of each
+// and, when withHistory, its log entries (read through the per-card
+// index, so memory stays bounded by one card's history).
+func (s *Store) EachExport(user string, f CardFilter, withHistory bool, fn func(ExportCard) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		ub, _ := openUser(tx, user)
+		return s.eachCard(tx, f, func(c StoredCard) error {
+			ec := ExportCard{StoredCard: c}
+			if c.Parent != "" {
+				p, ok, err := getCard(tx, deck.Key(c.Deck, c.Parent))
+				if err != nil {
+					return err
+				}
+				if ok {
+					ec.Parent = &p.Card
+				}
+			}
+			if ub != nil {
+				var err error
+				if ec.State, ec.HadState, err = ub.getState(c.Key()); err != nil {
+					return err
+				}
+				if withHistory {
+					if ec.History, err = ub.history(c.Key()); err != nil {
+						return err
+					}
+				}
+			}
+			return fn(ec)
+		})
+	})
+}
+
+// DeckInfo describes one deck.
+func (s *Store) DeckInfo(name string) (DeckInfo, error) {
+	var d DeckInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bDecks).Get([]byte(name))
+		if v == nil {
+			return fmt.Errorf("no deck %q; `srs decks` lists them", name)
+		}
+		var r deckRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("deck %q: %w: %v", name, ErrBadRecord, err)
+		}
+		d = DeckInfo(r)
+		return nil
+	})
+	return d, err
+}

@@ -287,3 +287,65 @@ func decodeEntry(key, b []byte) (Entry, error) {
 	}
 	return e, d.err
 }
+
+// dueEntry is the value of a due-index entry: what the queue needs of a
+// due card, so that counting and ordering thousands of them is one range
+// scan with no other reads. It is rewritten with the state it mirrors.
+type dueEntry struct {
+	learning    bool // in (re)learning steps rather than review
+	stability   float64
+	lastReview  time.Time // to the second
+	buriedUntil time.Time // to the second
+	parent      string
+}
+
+const dueV1 = 1
+
+func newDueEntry(st CardState, parent string) dueEntry {
+	return dueEntry{learning: st.State == fsrs.Learning || st.State == fsrs.Relearning, stability: st.Stability,
+		lastReview: st.LastReview, buriedUntil: st.BuriedUntil, parent: parent}
+}
+
+func encodeDue(e dueEntry) []byte {
+	b := make([]byte, 0, 24+len(e.parent))
+	flags := byte(0)
+	if e.learning {
+		flags = 1
+	}
+	b = append(b, dueV1, flags)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.stability))
+	b = binary.AppendVarint(b, unixOrZero(e.lastReview))
+	b = binary.AppendVarint(b, unixOrZero(e.buriedUntil))
+	return append(b, e.parent...)
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func decodeDue(b []byte) (dueEntry, error) {
+	var e dueEntry
+	d := &decoder{b: b}
+	if v := d.byte("due entry version"); d.err == nil && v != dueV1 {
+		d.fail(fmt.Sprintf("due entry version %d", v))
+	}
+	flags := d.byte("due entry flags")
+	e.learning = flags&1 != 0
+	e.stability = d.float("due entry stability")
+	if lr := d.varint("due entry last review"); lr != 0 {
+		e.lastReview = time.Unix(lr, 0).UTC()
+	}
+	if bu := d.varint("due entry buried until"); bu != 0 {
+		e.buriedUntil = time.Unix(bu, 0).UTC()
+	}
+	if d.err == nil {
+		if len(d.b) > 200 {
+			d.fail("due entry parent")
+		}
+		e.parent = string(d.b)
+	}
+	return e, d.err
+}

@@ -111,7 +111,7 @@ func checkUser(ub *userBuckets, cards map[string]cardMeta, r *Report) error {
 	if err != nil {
 		return err
 	}
-	wantDue, wantNew := map[string]bool{}, map[string]string{} // due key; new key -> id
+	wantDue, wantNew := map[string]string{}, map[string]string{} // due key -> value; new key -> id
 	for k, c := range cards {
 		st, had := states[k]
 		if c.Retired || had && st.Suspended {
@@ -120,13 +120,18 @@ func checkUser(ub *userBuckets, cards map[string]cardMeta, r *Report) error {
 		if !had || st.State == fsrs.New {
 			wantNew[string(newKey(c.Deck, c.Pos))] = c.ID
 		} else {
-			wantDue[string(dueKey(st.Due, k))] = true
+			wantDue[string(dueKey(st.Due, k))] = string(encodeDue(newDueEntry(st, c.Parent)))
 		}
 	}
-	err = ub.due.ForEach(func(k, _ []byte) error {
-		if !wantDue[string(k)] {
-			_, card, _ := parseDueKey(k)
+	err = ub.due.ForEach(func(k, v []byte) error {
+		_, card, _ := parseDueKey(k)
+		want, ok := wantDue[string(k)]
+		switch {
+		case !ok:
 			r.add(u, "due index lists %s, which is not due then (stale entry)", showKey([]byte(card)))
+		case want != string(v):
+			got, _ := decodeDue(v)
+			r.add(u, "due index entry of %s (parent %q) does not match its state and card", showKey([]byte(card)), got.parent)
 		}
 		delete(wantDue, string(k))
 		return nil

@@ -147,3 +147,30 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatalf("restored database: %v", r.Problems)
 	}
 }
+
+// A card moved under another question keeps its due-index entry right.
+func TestReparentKeepsIndex(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}))
+	q := queue(t, s, "ann", t0, QueueOptions{})
+	for _, it := range q.Items {
+		rate(t, s, "ann", it, t0, fsrs.Easy)
+	}
+	r := mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b", Parent: "a", Kind: deck.KindFollowUp}))
+	if r.Updated != 1 {
+		t.Fatalf("%+v", r)
+	}
+	if rep, _ := s.Check(); len(rep.Problems) != 0 {
+		t.Fatalf("after reparenting: %v", rep.Problems)
+	}
+	// Damage the parent in the index: the check notices.
+	s.db.Update(func(tx *bolt.Tx) error {
+		ub, _ := openUser(tx, "ann")
+		st, _, _ := ub.getState(deck.Key("d", "b"))
+		return ub.due.Put(dueKey(st.Due, deck.Key("d", "b")), encodeDue(newDueEntry(st, "")))
+	})
+	if rep, _ := s.Check(); len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].What, `due index entry of d/b (parent "") does not match`) {
+		t.Fatalf("wrong parent not reported: %v", rep.Problems)
+	}
+}

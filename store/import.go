@@ -94,23 +94,32 @@ type importPlan struct {
 	added   []cardRecord
 	revived []cardRecord
 	retired []cardMeta
-	history []deck.Card // cards whose Progress the user takes over
-	nextPos uint64
-	counts  map[string][2]int // deck -> live, retired after the import
+	// reparented cards moved to another question: their due-index
+	// entries, which name the parent, are rewritten.
+	reparented []cardRecord
+	history    []deck.Card // cards whose Progress the user takes over
+	nextPos    uint64
+	counts     map[string][2]int // deck -> live, retired after the import
 }
 
 func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 	p := &importPlan{deck: d, opt: opt, counts: map[string][2]int{}}
 	p.nextPos = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(kNextPos))
+	// The decks the source is about: those its cards name. A source whose
+	// cards all sit in one deck (or that has none left) is about its own
+	// deck, so that emptying a file retires its cards.
 	byDeck := map[string][]deck.Card{}
-	names := []string{d.Name}
+	var names []string
 	for _, c := range d.Cards {
-		if _, ok := byDeck[c.Deck]; !ok && c.Deck != d.Name {
+		if _, ok := byDeck[c.Deck]; !ok {
 			names = append(names, c.Deck)
 		}
 		byDeck[c.Deck] = append(byDeck[c.Deck], c)
 	}
-	sort.Strings(names[1:])
+	if len(names) == 0 {
+		names = []string{d.Name}
+	}
+	sort.Strings(names)
 	p.result.Decks = names
 	for _, name := range names {
 		if v := tx.Bucket(bDecks).Get([]byte(name)); v != nil && opt.Builtin == "" {
@@ -172,7 +181,11 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 			p.put = append(p.put, r)
 			p.result.Revived++
 		case old.Sum != contentSum(&card):
-			p.put = append(p.put, cardRecord{Card: card, Pos: old.Pos})
+			r := cardRecord{Card: card, Pos: old.Pos}
+			p.put = append(p.put, r)
+			if old.Parent != card.Parent {
+				p.reparented = append(p.reparented, r)
+			}
 			p.result.Updated++
 		default:
 			p.result.Unchanged++
@@ -248,7 +261,7 @@ func (p *importPlan) apply(tx *bolt.Tx) error {
 // reindexUsers brings every user's indexes in line with the added, revived
 // and retired cards.
 func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
-	if len(p.added)+len(p.revived)+len(p.retired) == 0 {
+	if len(p.added)+len(p.revived)+len(p.retired)+len(p.reparented) == 0 {
 		return nil
 	}
 	return tx.Bucket(bUsers).ForEach(func(k, _ []byte) error {
@@ -276,6 +289,15 @@ func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
 				return err
 			}
 			if err := ub.unindex(r, st, had); err != nil {
+				return err
+			}
+		}
+		for _, r := range p.reparented {
+			st, had, err := ub.getState(r.Key())
+			if err != nil {
+				return err
+			}
+			if err := ub.index(r.meta(), st, had); err != nil {
 				return err
 			}
 		}

@@ -16,7 +16,7 @@ const SchemaVersion = 2
 // all.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	0: createV1,
-	1: addHistIndex,
+	1: upgradeV2,
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
@@ -50,10 +50,12 @@ func createV1(tx *bolt.Tx, now time.Time) error {
 	return meta.Put(kNextPos, u64(1))
 }
 
-// addHistIndex (schema 1 to 2) gives every user a per-card index of the
-// log, built from the log itself, so that one card's history (exports,
-// statistics) is a prefix scan instead of a walk over every review.
-func addHistIndex(tx *bolt.Tx, _ time.Time) error {
+// upgradeV2 (schema 1 to 2) gives every user a per-card index of the log,
+// built from the log itself, so that one card's history (exports,
+// statistics) is a prefix scan instead of a walk over every review; and
+// writes each due-index entry's value (dueEntry), so the queue can count
+// and order due cards without reading their states and cards.
+func upgradeV2(tx *bolt.Tx, _ time.Time) error {
 	users := tx.Bucket(bUsers)
 	return users.ForEachBucket(func(name []byte) error {
 		u := users.Bucket(name)
@@ -61,16 +63,48 @@ func addHistIndex(tx *bolt.Tx, _ time.Time) error {
 		if err != nil {
 			return err
 		}
-		log := u.Bucket(bLog)
-		if log == nil {
-			return fmt.Errorf("user %q: %w: no log bucket", name, ErrBadRecord)
+		log, due := u.Bucket(bLog), u.Bucket(bDue)
+		if log == nil || due == nil {
+			return fmt.Errorf("user %q: %w: missing bucket", name, ErrBadRecord)
 		}
-		return log.ForEach(func(k, v []byte) error {
+		if err := log.ForEach(func(k, v []byte) error {
 			e, err := decodeEntry(k, v)
 			if err != nil {
 				return fmt.Errorf("user %q: %w", name, err)
 			}
 			return hist.Put(histKey(e.Card, e.Key), nil)
-		})
+		}); err != nil {
+			return err
+		}
+		type entry struct{ k, v []byte }
+		var fix []entry
+		if err := due.ForEach(func(k, _ []byte) error {
+			_, card, ok := parseDueKey(k)
+			if !ok {
+				return fmt.Errorf("user %q due index: %w", name, ErrBadRecord)
+			}
+			m, ok, err := getMeta(tx, card)
+			if err != nil || !ok {
+				return err
+			}
+			v := u.Bucket(bState).Get([]byte(card))
+			if v == nil {
+				return fmt.Errorf("user %q due index lists %s without a state: %w", name, showKey([]byte(card)), ErrBadRecord)
+			}
+			st, err := decodeState(v)
+			if err != nil {
+				return err
+			}
+			fix = append(fix, entry{append([]byte(nil), k...), encodeDue(newDueEntry(st, m.Parent))})
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, f := range fix {
+			if err := due.Put(f.k, f.v); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

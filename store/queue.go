@@ -23,6 +23,8 @@ type QueueOptions struct {
 	LearnAhead time.Duration
 	// PerDeck asks for each deck's share of the counts (status).
 	PerDeck bool
+	// CountOnly skips building the items (status needs only counts).
+	CountOnly bool
 }
 
 // DefaultLearnAhead is Anki's default "learn ahead limit".
@@ -54,6 +56,7 @@ type Queue struct {
 	DoneNew   int       // new cards introduced today
 	DoneRev   int       // reviews done today
 	PerDeck   map[string]*Counts
+	Scanned   int // due-index entries read: the queue's cost grows with this, not with the collection
 }
 
 // today is what the log says about the user's day so far.
@@ -136,7 +139,6 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	}
 	q.DoneNew, q.DoneRev = t.newDone, t.revDone
 
-	var learnNow, learnLater, reviews []Item
 	tally := func(deckName string, add func(*Counts)) {}
 	if opt.PerDeck {
 		q.PerDeck = map[string]*Counts{}
@@ -149,45 +151,74 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 			add(c)
 		}
 	}
+
+	// Walk what is due today. A heavy user has thousands of cards due, so
+	// this loop reads only the due index, whose values carry what counting
+	// and ordering need (dueEntry); states and cards are read only for
+	// the cards a session will show.
+	var learnNow, learnLater, reviews []candidate
 	c := ub.due.Cursor()
 	end := dueUpTo(q.Day.End)
-	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
+	var deckPrefix []byte
+	if opt.Deck != "" {
+		deckPrefix = newPrefix(opt.Deck)
+	}
+	for k, v := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+		q.Scanned++
 		due, card, ok := parseDueKey(k)
 		if !ok {
 			return nil, fmt.Errorf("user %q due index: %w", user, ErrBadRecord)
 		}
-		it, ok, err := ub.item(tx, card, opt)
-		if err != nil || !ok {
+		if deckPrefix != nil && !bytes.HasPrefix(k[8:], deckPrefix) {
+			continue
+		}
+		if opt.Tag != "" {
+			m, ok, err := getMeta(tx, card)
 			if err != nil {
 				return nil, err
 			}
-			continue
-		}
-		switch it.State.State {
-		case fsrs.Learning, fsrs.Relearning:
-			tally(it.Card.Deck, func(c *Counts) { c.Learning++ })
-			if !due.After(now) {
-				learnNow = append(learnNow, it)
-			} else {
-				learnLater = append(learnLater, it)
-			}
-		case fsrs.Review:
-			if t.groups[it.group()] || it.State.BuriedUntil.After(now) {
+			if !ok || !slices.Contains(m.Tags, opt.Tag) {
 				continue
 			}
-			tally(it.Card.Deck, func(c *Counts) { c.Review++ })
-			reviews = append(reviews, it)
 		}
+		e, err := decodeDue(v)
+		if err != nil {
+			return nil, fmt.Errorf("user %q due index %s: %w", user, showKey(k[8:]), err)
+		}
+		deckName, _ := deck.SplitKey(card)
+		cd := candidate{card: card, due: due}
+		if e.learning {
+			tally(deckName, func(c *Counts) { c.Learning++ })
+			if !due.After(now) {
+				learnNow = append(learnNow, cd)
+			} else {
+				learnLater = append(learnLater, cd)
+			}
+			continue
+		}
+		group := card
+		if e.parent != "" {
+			group = deck.Key(deckName, e.parent)
+		}
+		if t.groups[group] || e.buriedUntil.After(now) {
+			continue
+		}
+		tally(deckName, func(c *Counts) { c.Review++ })
+		if !opt.CountOnly {
+			cd.r = sched.Retrievability(fsrs.Card{State: fsrs.Review, Stability: e.stability, LastReview: e.lastReview}, now)
+		}
+		reviews = append(reviews, cd)
 	}
 	if k, _ := c.Seek(dueUpTo(now.Add(time.Second))); k != nil {
 		q.NextDue, _, _ = parseDueKey(k)
 	}
 
-	slices.SortStableFunc(learnNow, func(a, b Item) int { return a.State.Due.Compare(b.State.Due) })
-	// Most overdue relative to stability first: lowest retrievability.
-	slices.SortStableFunc(reviews, func(a, b Item) int {
-		return cmp.Compare(sched.Retrievability(a.State.Card, now), sched.Retrievability(b.State.Card, now))
-	})
+	byDue := func(a, b candidate) int { return a.due.Compare(b.due) }
+	if !opt.CountOnly {
+		slices.SortStableFunc(learnNow, byDue)
+		// Most overdue relative to stability first: lowest retrievability.
+		slices.SortStableFunc(reviews, func(a, b candidate) int { return cmp.Compare(a.r, b.r) })
+	}
 	revLeft, newLeft := max(settings.ReviewsPerDay-t.revDone, 0), max(settings.NewPerDay-t.newDone, 0)
 	if len(reviews) > revLeft {
 		reviews = reviews[:revLeft]
@@ -211,18 +242,55 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	}
 
 	q.Counts = Counts{New: len(news), Learning: len(learnNow) + len(learnLater), Review: len(reviews)}
-	q.Items = append(append(learnNow, reviews...), news...)
-	if len(q.Items) == 0 && opt.LearnAhead >= 0 && len(learnLater) > 0 {
-		ahead := cmp.Or(opt.LearnAhead, DefaultLearnAhead)
-		slices.SortStableFunc(learnLater, func(a, b Item) int { return a.State.Due.Compare(b.State.Due) })
-		for _, it := range learnLater {
-			if it.State.Due.After(now.Add(ahead)) {
+	if opt.CountOnly {
+		return q, nil
+	}
+	show := append(learnNow, reviews...)
+	if len(show) == 0 && len(news) == 0 && opt.LearnAhead >= 0 {
+		ahead := now.Add(cmp.Or(opt.LearnAhead, DefaultLearnAhead))
+		slices.SortStableFunc(learnLater, byDue)
+		for _, cd := range learnLater {
+			if cd.due.After(ahead) {
 				break
 			}
-			q.Items = append(q.Items, it)
+			show = append(show, cd)
 		}
 	}
+	for _, cd := range show {
+		it, err := ub.itemOf(tx, cd)
+		if err != nil {
+			return nil, err
+		}
+		q.Items = append(q.Items, it)
+	}
+	q.Items = append(q.Items, news...)
 	return q, nil
+}
+
+// candidate is a due card before the queue decides to show it.
+type candidate struct {
+	card string
+	due  time.Time // to the second, from the index key
+	r    float64   // retrievability now, for reviews
+}
+
+// itemOf completes a due candidate into an item.
+func (ub *userBuckets) itemOf(tx *bolt.Tx, cd candidate) (Item, error) {
+	m, ok, err := getMeta(tx, cd.card)
+	if err == nil && !ok {
+		err = fmt.Errorf("due index lists %s, which does not exist: %w (srs doctor --rebuild repairs it)", showKey([]byte(cd.card)), ErrBadRecord)
+	}
+	if err != nil {
+		return Item{}, fmt.Errorf("user %q: %w", ub.name, err)
+	}
+	st, had, err := ub.getState(cd.card)
+	if err == nil && !had {
+		err = fmt.Errorf("due index lists %s, which has no state: %w (srs doctor --rebuild repairs it)", showKey([]byte(cd.card)), ErrBadRecord)
+	}
+	if err != nil {
+		return Item{}, fmt.Errorf("user %q: %w", ub.name, err)
+	}
+	return Item{Card: m.card(cardText{}).Card, State: st, HadState: true}, nil
 }
 
 // item loads what the queue needs of a card and the user's state of it;
@@ -350,7 +418,7 @@ type Status struct {
 func (s *Store) Status(user string, now time.Time) (*Status, error) {
 	var st *Status
 	err := s.db.View(func(tx *bolt.Tx) error {
-		q, err := buildQueue(tx, user, now, QueueOptions{LearnAhead: -1, PerDeck: true})
+		q, err := buildQueue(tx, user, now, QueueOptions{LearnAhead: -1, PerDeck: true, CountOnly: true})
 		if err != nil {
 			return err
 		}

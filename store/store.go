@@ -21,7 +21,11 @@
 //	                           rebuild replay each review under the settings
 //	                           it was made with
 //	    state/<deck>\x00<id>   binary CardState (codec.go); absent = never seen
-//	    due/<due BE8><deck>\x00<id>   empty; due in Unix seconds
+//	    due/<due BE8><deck>\x00<id>   binary dueEntry: learning or review,
+//	                           stability, last review, buried-until, parent
+//	                           id; due in Unix seconds. The value covers
+//	                           what the queue needs, so counting and
+//	                           ordering what is due reads nothing else.
 //	    new/<deck>\x00<pos BE8>       card id
 //	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
 //	                           entries with the same t

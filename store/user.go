@@ -240,7 +240,7 @@ func (ub *userBuckets) index(rec cardMeta, st CardState, has bool) error {
 	if !has || st.State == fsrs.New {
 		return ub.new.Put(newKey(rec.Deck, rec.Pos), []byte(rec.ID))
 	}
-	return ub.due.Put(dueKey(st.Due, rec.Key()), nil)
+	return ub.due.Put(dueKey(st.Due, rec.Key()), encodeDue(newDueEntry(st, rec.Parent)))
 }
 
 // unindex removes the entries index would have added.

@@ -1,0 +1,258 @@
+package store_test
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"srs/bench/synth"
+	"srs/deck"
+	"srs/fsrs"
+	"srs/store"
+)
+
+// benchEnd is the synthetic collections' "today".
+var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// sizes are the collections benchmarks run at: each 10× the one before,
+// so that time growing with collection size (rather than with what is
+// due) shows.
+var sizes = []struct{ cards, reviews int }{{1000, 10000}, {10000, 100000}, {100000, 1000000}}
+
+// benchDB returns a synthetic database of the given size, built once and
+// cached in $SRS_BENCH_DIR (default: the temp dir) because the largest
+// takes a minute to simulate.
+func benchDB(b *testing.B, cards, reviews, users int) string {
+	b.Helper()
+	dir := os.Getenv("SRS_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "srs-bench")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("c%d-r%d-u%d.db", cards, reviews, users))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	b.Logf("building %s (once)", path)
+	tmp := path + ".building"
+	os.Remove(tmp)
+	if err := synth.Build(tmp, synth.Config{Cards: cards, Reviews: reviews, Users: users, Seed: 1, End: benchEnd}); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// copyDB gives a benchmark that writes its own copy of a cached database.
+func copyDB(b *testing.B, path string) string {
+	b.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dst := filepath.Join(b.TempDir(), "srs.db")
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return dst
+}
+
+func openBench(b *testing.B, path string) *store.Store {
+	b.Helper()
+	s, err := store.Open(path, store.Options{Now: benchEnd})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func eachSize(b *testing.B, fn func(b *testing.B, path string)) {
+	for _, sz := range sizes {
+		if testing.Short() && sz.cards > 10000 {
+			continue
+		}
+		b.Run(fmt.Sprintf("cards=%d/reviews=%d", sz.cards, sz.reviews), func(b *testing.B) {
+			fn(b, benchDB(b, sz.cards, sz.reviews, 1))
+		})
+	}
+}
+
+// BenchmarkQueue builds today's session: what the first card of `srs
+// review` waits for.
+func BenchmarkQueue(b *testing.B) {
+	eachSize(b, func(b *testing.B, path string) {
+		s := openBench(b, path)
+		b.ResetTimer()
+		var q *store.Queue
+		for b.Loop() {
+			var err error
+			q, err = s.Queue("user00", benchEnd, store.QueueOptions{})
+			if err != nil || len(q.Items) == 0 {
+				b.Fatalf("queue: %v, %d items", err, len(q.Items))
+			}
+		}
+		reportDue(b, q)
+	})
+}
+
+// BenchmarkStatus is `srs status` without the process around it.
+func BenchmarkStatus(b *testing.B) {
+	eachSize(b, func(b *testing.B, path string) {
+		s := openBench(b, path)
+		for b.Loop() {
+			if _, err := s.Status("user00", benchEnd); err != nil {
+				b.Fatal(err)
+			}
+		}
+		q, _ := s.Queue("user00", benchEnd, store.QueueOptions{CountOnly: true})
+		reportDue(b, q)
+	})
+}
+
+// reportDue adds how many due cards the query walked, and the time per
+// due card: the figure that must stay flat as the collection grows.
+func reportDue(b *testing.B, q *store.Queue) {
+	b.ReportMetric(float64(q.Scanned), "due")
+	if q.Scanned > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(q.Scanned), "ns/due")
+	}
+}
+
+// BenchmarkOpen is what every command pays to open the file.
+func BenchmarkOpen(b *testing.B) {
+	eachSize(b, func(b *testing.B, path string) {
+		for b.Loop() {
+			s, err := store.Open(path, store.Options{Now: benchEnd})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Close()
+		}
+	})
+}
+
+// BenchmarkRecord commits one rating (log, state, index, history: one
+// transaction, synced). The undo that keeps the collection steady runs
+// outside the timer.
+func BenchmarkRecord(b *testing.B) {
+	eachSize(b, func(b *testing.B, path string) {
+		s := openBench(b, copyDB(b, path))
+		settings, _ := s.Settings("user00")
+		sched, _ := fsrs.NewScheduler(settings)
+		q, err := s.Queue("user00", benchEnd, store.QueueOptions{})
+		if err != nil || len(q.Items) == 0 {
+			b.Fatalf("queue: %v", err)
+		}
+		it := q.Items[0]
+		c := it.State.Card
+		if !it.HadState {
+			c.Due = benchEnd
+		}
+		next, err := sched.Next(c, benchEnd, fsrs.Good)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch := store.Change{Card: it.Card.Key(), Time: benchEnd, Action: store.ActRate, Rating: fsrs.Good,
+			Duration: 5 * time.Second, Before: it.State, HadState: it.HadState, After: store.CardState{Card: next}}
+		b.ResetTimer()
+		for b.Loop() {
+			k, err := s.Record("user00", ch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			if _, err := s.Undo("user00", k); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+	})
+}
+
+// BenchmarkBoltCommit is the engine's floor, measured beside
+// BenchmarkRecord on the same disk: one bare bbolt transaction putting
+// one 200-byte value.
+func BenchmarkBoltCommit(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	val := make([]byte, 200)
+	rand.Read(val)
+	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("b")); return err })
+	i := 0
+	for b.Loop() {
+		i++
+		key := []byte(fmt.Sprintf("k%09d", i))
+		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(key, val) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bigDeck is a Markdown-sized deck of n cards, a third with follow-ups.
+func bigDeck(n int) *deck.Deck {
+	d := &deck.Deck{Name: "big", Source: "big.md"}
+	for i := 0; len(d.Cards) < n; i++ {
+		q := deck.Card{ID: fmt.Sprintf("q%06d", i), Deck: "big", Kind: deck.KindBasic,
+			Front: fmt.Sprintf("Question %d: how does system %d fail over?", i, i),
+			Back:  fmt.Sprintf("Answer %d names the failure modes, the rollout and the rollback.\n\n- one\n- two", i),
+			Tags:  []string{"bench"}}
+		d.Cards = append(d.Cards, q)
+		if i%3 == 0 && len(d.Cards) < n {
+			d.Cards = append(d.Cards, deck.Card{ID: q.ID + ".f1", Deck: "big", Kind: deck.KindFollowUp, Parent: q.ID,
+				Front: "What breaks first at 10x?", Back: "The connection pool."})
+		}
+	}
+	return d
+}
+
+// BenchmarkImport100k imports a 100k-card deck into an empty database,
+// then re-imports it unchanged (which must write nothing).
+func BenchmarkImport100k(b *testing.B) {
+	d := bigDeck(100000)
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s, err := store.Open(filepath.Join(b.TempDir(), "srs.db"), store.Options{Now: benchEnd})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.SetSettings("ann", fsrs.DefaultSettings(), benchEnd)
+			b.StartTimer()
+			if r, err := s.ImportDeck(d, store.ImportOptions{Now: benchEnd}); err != nil || r.Added != len(d.Cards) {
+				b.Fatalf("%+v %v", r, err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		s, err := store.Open(filepath.Join(b.TempDir(), "srs.db"), store.Options{Now: benchEnd})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		s.SetSettings("ann", fsrs.DefaultSettings(), benchEnd)
+		if _, err := s.ImportDeck(d, store.ImportOptions{Now: benchEnd}); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if r, err := s.ImportDeck(d, store.ImportOptions{Now: benchEnd}); err != nil || r.Changed() {
+				b.Fatalf("%+v %v", r, err)
+			}
+		}
+	})
+}
