@@ -23,7 +23,15 @@ func main() {
 	deckSize := flag.Int("deck-size", 10000, "cards per deck")
 	seed := flag.Uint64("seed", 1, "random seed")
 	end := flag.String("end", "2026-11-27T10:00:00Z", "the simulated 'today'")
+	md := flag.String("markdown", "", "instead of a database, write a Markdown deck of -cards cards to this file")
 	flag.Parse()
+	if *md != "" {
+		if err := synth.WriteMarkdown(*md, *cards); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dbPath == "" {
 		fmt.Fprintln(os.Stderr, "gen: -db is required")
 		os.Exit(2)

@@ -5,10 +5,12 @@
 package synth
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"srs/deck"
@@ -35,7 +37,21 @@ func Build(path string, cfg Config) error {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return run(path, cfg.Cards, cfg.Reviews, cfg.Users, cfg.DeckSize, cfg.Seed, cfg.End, cfg.Log)
+	// Built in big transactions, the file carries a freelist no daily
+	// use would leave; benchmarks run on a compacted copy, as a
+	// collection grown one review at a time would be.
+	tmp := path + ".raw"
+	os.Remove(tmp)
+	defer os.Remove(tmp)
+	if err := run(tmp, cfg.Cards, cfg.Reviews, cfg.Users, cfg.DeckSize, cfg.Seed, cfg.End, cfg.Log); err != nil {
+		return err
+	}
+	s, err := store.Open(tmp, store.Options{Now: cfg.End})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.CompactTo(path)
 }
 
 func run(path string, nCards, nReviews, nUsers, deckSize int, seed uint64, today time.Time, logw io.Writer) error {
@@ -168,4 +184,29 @@ func (l *learner) rate(c fsrs.Card, t time.Time) fsrs.Rating {
 	default:
 		return fsrs.Easy
 	}
+}
+
+// WriteMarkdown writes a Markdown deck of n cards (a third with a
+// follow-up) to path, for timing `srs import` at scale.
+func WriteMarkdown(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintf(w, "---\ndeck: big\ntags: [bench]\n---\n")
+	for i, written := 0, 0; written < n; i++ {
+		fmt.Fprintf(w, "## Question %d: how would you design system %d to survive a region outage? {#q%06d}\n", i, i, i)
+		fmt.Fprintf(w, "A strong answer names the failure modes, the rollout and the rollback plan for %d.\n\n- point one\n- point two\n\n", i)
+		written++
+		if i%3 == 0 && written < n {
+			fmt.Fprintf(w, "### Follow-up: What breaks first at 10x for system %d?\nThe connection pool, then the primary.\n\n", i)
+			written++
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
