@@ -136,9 +136,13 @@ func (ub *userBuckets) putSettings(st fsrs.Settings, now time.Time) error {
 	// Settings take effect after everything already logged, even when
 	// the clock says otherwise (SRS_NOW moved back): a rebuild must
 	// replay each review under the settings it was really made with.
+	// Settings no review was made under are history of nothing; drop
+	// them, so that older reviews imported later replay under these.
 	t := uint64(now.UnixNano())
 	if k, _ := ub.log.Cursor().Last(); len(k) >= 8 {
 		t = max(t, binary.BigEndian.Uint64(k)+1)
+	} else if err := clearBucket(ub.settings); err != nil {
+		return err
 	}
 	if k, _ := ub.settings.Cursor().Last(); len(k) == 8 {
 		t = max(t, binary.BigEndian.Uint64(k)+1)
