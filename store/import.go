@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -221,6 +222,12 @@ func (p *importPlan) apply(tx *bolt.Tx) error {
 			p.opt.Progress(done, total)
 		}
 	}
+	// Writing in key order makes every put an append to bbolt's node:
+	// in source order, a big import's random IDs made each put shift the
+	// node's whole slice (quadratic). Pages are then written nearly full.
+	slices.SortFunc(p.put, func(a, b cardRecord) int { return strings.Compare(a.Key(), b.Key()) })
+	tx.Bucket(bCards).FillPercent = 0.9
+	tx.Bucket(bText).FillPercent = 0.9
 	for _, r := range p.put {
 		if err := putCard(tx, r); err != nil {
 			return err

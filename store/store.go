@@ -115,6 +115,10 @@ type Options struct {
 	Now time.Time
 }
 
+// initialMmap is the mapping reserved at open; pages are only resident
+// once read.
+const initialMmap = 1 << 30
+
 // DefaultTimeout is how long Open waits for a lock: long enough for another
 // command's short transaction, short enough to report a long-running one.
 const DefaultTimeout = 1500 * time.Millisecond
@@ -142,6 +146,9 @@ func Open(path string, opt Options) (*Store, error) {
 		Timeout:      opt.Timeout,
 		ReadOnly:     opt.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		// Address space, not memory: a big import would otherwise remap
+		// (and copy every dirty node) each time the file doubles.
+		InitialMmapSize: initialMmap,
 	})
 	if err != nil {
 		switch {
