@@ -42,6 +42,8 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			decksCommand(&env),
 			cardsCommand(&env),
 			logCommand(&env),
+			importCommand(&env),
+			exportCommand(&env),
 			doctorCommand(&env),
 			backupCommand(&env),
 			restoreCommand(&env),
@@ -50,7 +52,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
 	}
-	err := app.Run(args)
+	err := app.Run(interspersed(app, args))
 	switch {
 	case err == nil:
 		return 0
@@ -75,4 +77,61 @@ func oneLine(s string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// interspersed moves a command's flags ahead of its arguments, so that
+// `srs import deck.md --dry-run` works as people type it: urfave/cli stops
+// reading flags at the first argument. "--" still ends the flags.
+func interspersed(app *cli.App, args []string) []string {
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags
+		if takesValue(app.Flags, args[i]) {
+			i++
+		}
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	out := append([]string{}, args[:i+1]...)
+	var flags, rest []string
+	for j := i + 1; j < len(args); j++ {
+		a := args[j]
+		switch {
+		case a == "--":
+			rest = append(rest, args[j:]...)
+			j = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			if takesValue(cmd.Flags, a) && j+1 < len(args) {
+				j++
+				flags = append(flags, args[j])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(append(out, flags...), rest...)
+}
+
+// takesValue reports whether arg names a non-boolean flag given without
+// "=value".
+func takesValue(flags []cli.Flag, arg string) bool {
+	name := strings.TrimLeft(arg, "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+	}
+	return false
 }

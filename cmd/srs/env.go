@@ -23,13 +23,14 @@ type IO struct {
 	ErrOut io.Writer
 	// InTTY and OutTTY say whether In and Out are terminals; review goes
 	// full-screen only when both are.
-	InTTY, OutTTY bool
-	InFile        *os.File // In as a file, for the full-screen UI
+	InTTY, OutTTY, ErrTTY bool
+	InFile                *os.File // In as a file, for the full-screen UI
 }
 
 func defaultIO() *IO {
 	return &IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		InTTY: term.IsTerminal(os.Stdin.Fd()), OutTTY: term.IsTerminal(os.Stdout.Fd()), InFile: os.Stdin}
+		InTTY: term.IsTerminal(os.Stdin.Fd()), OutTTY: term.IsTerminal(os.Stdout.Fd()), ErrTTY: term.IsTerminal(os.Stderr.Fd()),
+		InFile: os.Stdin}
 }
 
 // Env is what every command shares: where the database is, who the user

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,12 +29,18 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SRS_USER", "ann")
 			e.Setenv("TZ", "UTC")
 			e.Setenv("HOME", e.WorkDir)
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			e.Setenv("TESTDATA", filepath.Join(wd, "..", "..", "deck", "testdata"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"holdlock":   holdLock,
 			"jsonfield":  jsonField,
 			"countlines": countLines,
+			"samecards":  sameCards,
 		},
 	})
 }
@@ -84,5 +91,63 @@ func countLines(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got := fmt.Sprint(n); (got == args[1]) == neg {
 		ts.Fatalf("%s has %d lines, want %s%s", args[0], n, map[bool]string{true: "not ", false: ""}[neg], args[1])
+	}
+}
+
+// samecards [-deck] [-state] A B compares two `srs cards --json` outputs
+// card by card: id, kind, front, back, tags, parent; with -deck also the
+// deck, with -state also state, due, stability and difficulty.
+func sameCards(ts *testscript.TestScript, neg bool, args []string) {
+	withDeck, withState := false, false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-deck":
+			withDeck = true
+		case "-state":
+			withState = true
+		default:
+			ts.Fatalf("samecards: unknown flag %s", args[0])
+		}
+		args = args[1:]
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: samecards [-deck] [-state] A B")
+	}
+	read := func(name string) map[string]string {
+		out := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(name)), "\n") {
+			var c cardJSON
+			ts.Check(json.Unmarshal([]byte(line), &c))
+			key := c.ID
+			v := fmt.Sprintf("kind=%s front=%q back=%q tags=%q parent=%q", c.Kind, c.Front, c.Back, c.Tags, c.Parent)
+			if withDeck {
+				v += " deck=" + c.Deck
+			}
+			if withState {
+				v += fmt.Sprintf(" state=%s due=%s", c.State, c.Due)
+				if c.Stability != nil {
+					v += fmt.Sprintf(" s=%.6f d=%.6f", *c.Stability, *c.Difficulty)
+				}
+			}
+			out[key] = v
+		}
+		return out
+	}
+	a, b := read(args[0]), read(args[1])
+	var diffs []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s only in %s", k, args[0]))
+		} else if v != w {
+			diffs = append(diffs, fmt.Sprintf("%s differs:\n  %s\n  %s", k, v, w))
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s only in %s", k, args[1]))
+		}
+	}
+	if (len(diffs) == 0) == neg {
+		ts.Fatalf("samecards %s %s: %d differences\n%s", args[0], args[1], len(diffs), strings.Join(diffs, "\n"))
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -45,15 +44,11 @@ func reviewCommand(env **Env) *cli.Command {
 
 func runReview(o *reviewOptions) error {
 	if o.Deck != "" {
-		var decks []store.DeckInfo
-		if err := o.Env.with(func(s *store.Store) (err error) {
-			decks, err = s.Decks()
+		if err := o.Env.with(func(s *store.Store) error {
+			_, err := s.DeckInfo(o.Deck)
 			return err
 		}); err != nil {
 			return err
-		}
-		if !slices.ContainsFunc(decks, func(d store.DeckInfo) bool { return d.Name == o.Deck }) {
-			return fmt.Errorf("no deck %q; `srs decks` lists them", o.Deck)
 		}
 	}
 	sess := review.New(review.Config{

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"srs/deck"
+	"srs/store"
+)
+
+type exportOptions struct {
+	Env            *Env
+	Format         string
+	Deck           string
+	Tag            string
+	Output         string
+	WithScheduling bool
+}
+
+func exportCommand(env **Env) *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "export cards: Anki .apkg, Anki TSV, Markdown deck, or JSONL",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Required: true, Usage: "apkg, tsv, md or jsonl"},
+			&cli.StringFlag{Name: "deck", Usage: "only deck `D`"},
+			&cli.StringFlag{Name: "tag", Usage: "only cards with tag `T`"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output; not for apkg)", Value: "-"},
+			&cli.BoolFlag{Name: "with-scheduling", Usage: "apkg: include your due dates, FSRS memory states and review log"},
+		},
+		Action: func(c *cli.Context) error {
+			return runExport(&exportOptions{Env: *env, Format: c.String("format"), Deck: c.String("deck"), Tag: c.String("tag"),
+				Output: c.String("output"), WithScheduling: c.Bool("with-scheduling")})
+		},
+	}
+}
+
+func runExport(o *exportOptions) error {
+	switch deck.Format(o.Format) {
+	case deck.FormatAPKG, deck.FormatTSV, deck.FormatMarkdown, "jsonl":
+	default:
+		return usageError{fmt.Errorf("--format %q: want apkg, tsv, md or jsonl", o.Format)}
+	}
+	if o.Format == string(deck.FormatAPKG) && o.Output == "-" {
+		return usageError{fmt.Errorf("--format apkg needs -o FILE")}
+	}
+	if o.WithScheduling && o.Format != string(deck.FormatAPKG) && o.Format != "jsonl" {
+		return usageError{fmt.Errorf("--with-scheduling applies to apkg (jsonl always carries your state)")}
+	}
+	filter := store.CardFilter{Deck: o.Deck, Tag: o.Tag}
+	n := 0
+	write := func(w io.Writer) error {
+		return o.Env.with(func(s *store.Store) error {
+			if o.Deck != "" {
+				if _, err := s.DeckInfo(o.Deck); err != nil {
+					return err
+				}
+			}
+			var err error
+			n, err = o.write(s, w, filter)
+			return err
+		})
+	}
+	var err error
+	if o.Output == "-" {
+		bw := bufio.NewWriter(o.Env.IO.Out)
+		if err = write(bw); err == nil {
+			err = bw.Flush()
+		}
+	} else {
+		err = writeFileAtomic(o.Output, write)
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if o.Output != "-" {
+		fmt.Fprintf(o.Env.IO.Out, "exported %d cards to %s\n", n, o.Output)
+	}
+	return nil
+}
+
+func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilter) (int, error) {
+	n := 0
+	switch o.Format {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		err := s.EachExport(o.Env.User, filter, false, func(c store.ExportCard) error {
+			n++
+			return enc.Encode(newCardJSON(c.StoredCard, c.State, c.HadState))
+		})
+		return n, err
+	case string(deck.FormatMarkdown), string(deck.FormatTSV):
+		var cards []deck.Card
+		err := s.EachExport(o.Env.User, filter, false, func(c store.ExportCard) error {
+			cards = append(cards, c.Card)
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if o.Format == string(deck.FormatTSV) {
+			return len(cards), deck.WriteTSV(w, cards)
+		}
+		return len(cards), deck.WriteMarkdown(w, cards)
+	}
+	return o.writeAPKG(s, w, filter)
+}
+
+func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.CardFilter) (int, error) {
+	settings, err := s.Settings(o.Env.User)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	progress := progressPrinter(o.Env.IO, start)
+	aw, err := deck.NewAPKGWriter(w, deck.APKGOptions{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
+		Progress: func(done int) { progress(done, done) }})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.EachExport(o.Env.User, filter, o.WithScheduling, func(c store.ExportCard) error {
+		n++
+		var p *deck.ExportProgress
+		if o.WithScheduling && c.HadState {
+			p = &deck.ExportProgress{State: c.State.Card, Suspended: c.State.Suspended, DesiredRetention: settings.DesiredRetention,
+				Decay: settings.DecayWeight()}
+			for _, e := range c.History {
+				if e.Action == store.ActRate {
+					p.Log = append(p.Log, deck.ExportReview{Time: e.Time(), Rating: e.Rating, Duration: e.Duration,
+						Before: e.Before.Card, After: e.After.Card})
+				}
+			}
+		}
+		return aw.Add(c.Card, c.Parent, p)
+	})
+	if err != nil {
+		aw.Close()
+		return 0, err
+	}
+	err = aw.Close()
+	progress(-1, -1)
+	return n, err
+}
+
+// writeFileAtomic writes through a temporary file beside path and renames
+// it into place, so a failed export never leaves a half-written file.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

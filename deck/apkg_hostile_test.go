@@ -1,0 +1,148 @@
+package deck
+
+import (
+	"archive/zip"
+	"bytes"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReadAPKGHostile feeds ReadAPKG packages built to hurt it. Each must
+// fail with a one-line error naming the file, without panicking.
+func TestReadAPKGHostile(t *testing.T) {
+	zeros := make([]byte, 8<<20)
+	good := buildAPKGBytes(t, fxLegacy1, fxStandard())
+	schema11 := fxSchema11DB(t, fxStandard())
+
+	manyMembers := func(n int) []byte {
+		var ms []zipMember
+		for i := 0; i < n; i++ {
+			ms = append(ms, zipMember{name: strings.Repeat("x", i+1), data: []byte("x"), method: zip.Store})
+		}
+		ms = append(ms, zipMember{"collection.anki2", schema11, zip.Store})
+		return fxZip(t, ms)
+	}
+	withDB := func(fill func(db *sql.DB) error) []byte {
+		return fxZip(t, []zipMember{{"collection.anki2", fxDB(t, fill, false), zip.Deflate}})
+	}
+	badFields := fxStandard()
+	badFields.notes[0].fields = append(badFields.notes[0].fields, "extra")
+	noModel := fxStandard()
+	noModel.notes[0].mid = 42
+
+	tests := []struct {
+		name string
+		data []byte
+		lim  *APKGLimits // nil: DefaultAPKGLimits
+		want string      // substring of the error
+	}{
+		{"not a zip", []byte("this is not a zip file at all"), nil, "not a valid zip archive"},
+		{"empty file", nil, nil, "not a valid zip archive"},
+		{"truncated zip", good[:len(good)/2], nil, "not a valid zip archive"},
+		{"truncated tail", good[:len(good)-10], nil, "not a valid zip archive"},
+		{"zip without collection", fxZip(t, []zipMember{{"media", []byte("{}"), zip.Store}}), nil, "has no collection.anki2"},
+		{"meta without its collection", fxZip(t, []zipMember{{"meta", []byte{8, 3}, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "has no collection.anki21b"},
+		{"meta too new", fxZip(t, []zipMember{{"meta", []byte{8, 4}, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "version 4 is not supported"},
+		{"meta unknown", fxZip(t, []zipMember{{"meta", []byte{}, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "version 0 is not supported"},
+		{"meta garbage", fxZip(t, []zipMember{{"meta", []byte{0xff}, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "meta:"},
+		{"deflate bomb", fxZip(t, []zipMember{{"collection.anki2", zeros, zip.Deflate}}), nil, "likely zip bomb"},
+		{"zstd bomb", fxZip(t, []zipMember{{"meta", []byte{8, 3}, zip.Store}, {"collection.anki21b", fxZstd(t, zeros), zip.Store}}), nil, "likely zip bomb"},
+		{"entry over size limit", fxZip(t, []zipMember{{"collection.anki2", zeros[:3<<20], zip.Store}}),
+			&APKGLimits{MaxEntrySize: 2 << 20}, "past the limit of 2097152 bytes"},
+		{"total over limit", good, &APKGLimits{MaxTotalSize: 4096}, "total limit of 4096"},
+		{"file over size limit", good, &APKGLimits{MaxFileSize: 1000}, "over the limit of 1000"},
+		{"too many entries", manyMembers(20), &APKGLimits{MaxEntries: 10}, "more than 10 members"},
+		{"duplicate member", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "appears twice"},
+		{"unsupported method", fxZip(t, []zipMember{{"collection.anki2", schema11, 12}}), nil, "unsupported compression method 12"},
+		{"media name escapes", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"0", []byte("x"), zip.Store}, {"media", []byte(`{"0":"../x"}`), zip.Store}}),
+			nil, `zip member "0": media name "../x" is not a plain file name`},
+		{"media name absolute", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"media", []byte(`{"7":"/etc/passwd"}`), zip.Store}}),
+			nil, `zip member "7": media name "/etc/passwd"`},
+		{"media name backslash", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"media", []byte(`{"0":"..\\x"}`), zip.Store}}),
+			nil, "is not a plain file name"},
+		{"media name NUL", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"media", []byte(`{"0":"a\u0000b"}`), zip.Store}}),
+			nil, "is not a plain file name"},
+		{"media map not JSON", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"media", []byte(`[1,2`), zip.Store}}), nil, "media:"},
+		{"collection not SQLite", fxZip(t, []zipMember{{"collection.anki2", []byte(strings.Repeat("garbage ", 1000)), zip.Store}}), nil, "not an SQLite database"},
+		{"wrong schema", withDB(func(db *sql.DB) error { return fxExec(db, "CREATE TABLE foo (x)") }), nil, "not an Anki collection: no col table"},
+		{"notes is a view", withDB(func(db *sql.DB) error {
+			return fxExec(db, `CREATE TABLE col (id, crt, ver, models, decks); CREATE TABLE cards (x); CREATE TABLE revlog (x);
+				CREATE VIEW notes AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT x FROM c`)
+		}), nil, "notes is a view, not a table"},
+		{"col empty", withDB(func(db *sql.DB) error { return fxExec(db, apkgSchema11) }), nil, "col table is empty"},
+		{"schema too old", withDB(func(db *sql.DB) error {
+			return fxExec(db, apkgSchema11+"INSERT INTO col VALUES (1,0,0,0,10,0,0,0,'{}','{}','{}','{}','{}');")
+		}), nil, "schema 10 is too old"},
+		{"models not JSON", withDB(func(db *sql.DB) error {
+			return fxExec(db, apkgSchema11+"INSERT INTO col VALUES (1,0,0,0,11,0,0,0,'{}','{nope','{}','{}','{}');")
+		}), nil, "col.models:"},
+		{"wrong column types", withDB(func(db *sql.DB) error {
+			return fxExec(db, apkgSchema11+`INSERT INTO col VALUES (1,0,0,0,11,0,0,0,'{}','{}','{}','{}','{}');
+				INSERT INTO cards VALUES (1,'x',1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,'');`)
+		}), nil, "cards:"},
+		{"field count mismatch", buildAPKGBytes(t, fxLegacy1, badFields), nil,
+			`notes id 1700000000010: note has 3 fields, note type "Basic" has 2`},
+		{"unknown note type", buildAPKGBytes(t, fxLegacy1, noModel), nil, "notes id 1700000000010: note type id 42 is not in the package"},
+		{"field over limit", good, &APKGLimits{MaxFieldSize: 10}, "over the limit of 10"},
+		{"too many notes", good, &APKGLimits{MaxNotes: 2}, "notes has 6 rows, over the limit of 2"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".apkg")
+			if err := os.WriteFile(path, tt.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			lim := DefaultAPKGLimits
+			if tt.lim != nil {
+				lim = *tt.lim
+			}
+			d, err := ReadAPKG(path, ParseOptions{File: "hostile.apkg"}, lim)
+			if err == nil {
+				t.Fatalf("ReadAPKG succeeded with %d cards; want an error containing %q", len(d.Cards), tt.want)
+			}
+			msg := err.Error()
+			t.Log(msg)
+			if !strings.HasPrefix(msg, "hostile.apkg: ") {
+				t.Errorf("error %q does not start with the file name", msg)
+			}
+			if strings.ContainsAny(msg, "\n\r") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q does not contain %q", msg, tt.want)
+			}
+		})
+	}
+}
+
+// TestReadAPKGHostileMediaHash checks that a v3 media file whose content
+// does not match the map's SHA-1 is refused.
+func TestReadAPKGHostileMediaHash(t *testing.T) {
+	data := buildAPKGBytes(t, fxV3, fxStandard())
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms []zipMember
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		var buf bytes.Buffer
+		buf.ReadFrom(rc)
+		rc.Close()
+		b := buf.Bytes()
+		if f.Name == "0" { // diagram.png
+			b = fxZstd(t, []byte("\x89PNG\r\n\x1a\n fake diagraM"))
+		}
+		ms = append(ms, zipMember{f.Name, b, f.Method})
+	}
+	path := filepath.Join(t.TempDir(), "x.apkg")
+	os.WriteFile(path, fxZip(t, ms), 0o600)
+	_, err = ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+	if err == nil || !strings.Contains(err.Error(), `zip member "0" (media file "diagram.png"): SHA-1 does not match`) {
+		t.Fatalf("err = %v, want a SHA-1 mismatch", err)
+	}
+}

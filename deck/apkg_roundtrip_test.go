@@ -1,0 +1,156 @@
+package deck
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAPKGRoundTrip exports cards and reads them back: srs's own note type
+// must give back IDs, decks, kinds, parents, tags, fronts and backs, and
+// with scheduling the review log to the millisecond.
+func TestAPKGRoundTrip(t *testing.T) {
+	for _, sched := range []bool{false, true} {
+		t.Run("scheduling="+strconv.FormatBool(sched), func(t *testing.T) {
+			cases := exportCases(t)
+			path := filepath.Join(t.TempDir(), "out.apkg")
+			if err := os.WriteFile(path, exportAPKG(t, cases, APKGOptions{WithScheduling: sched, Now: exportNow}), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Warnings) != 0 {
+				t.Errorf("warnings: %q", d.Warnings)
+			}
+			got := map[string]Card{}
+			for _, c := range d.Cards {
+				got[c.Key()] = c
+			}
+			if len(got) != len(cases) {
+				t.Fatalf("read %d cards, wrote %d", len(got), len(cases))
+			}
+			for _, c := range cases {
+				want := c.card
+				g, ok := got[want.Key()]
+				if !ok {
+					t.Errorf("card %s/%s missing; have %v", want.Deck, want.ID, keys(got))
+					continue
+				}
+				g.Source = ""
+				if len(g.Tags) == 0 {
+					g.Tags = nil
+				}
+				if !reflect.DeepEqual(g, want) {
+					t.Errorf("card %s:\n got %#v\nwant %#v", want.ID, g, want)
+				}
+
+				p, ok := d.Progress[want.Key()]
+				switch {
+				case !sched || c.progress == nil:
+					if ok {
+						t.Errorf("card %s: progress %+v from an export without it", want.ID, p)
+					}
+				case !ok:
+					t.Errorf("card %s: no progress", want.ID)
+				default:
+					if p.Suspended != c.progress.Suspended {
+						t.Errorf("card %s: suspended %v", want.ID, p.Suspended)
+					}
+					if len(p.Reviews) != len(c.progress.Log) {
+						t.Fatalf("card %s: %d reviews, wrote %d", want.ID, len(p.Reviews), len(c.progress.Log))
+					}
+					for i, e := range c.progress.Log {
+						r := p.Reviews[i]
+						wantDur := min(e.Duration, 60*time.Second) // Anki's cap
+						if !r.Time.Equal(e.Time) || r.Rating != e.Rating || r.Duration != wantDur {
+							t.Errorf("card %s review %d: %+v, wrote %v %v %v", want.ID, i, r, e.Time, e.Rating, e.Duration)
+						}
+					}
+					if !p.State.Due.IsZero() {
+						t.Errorf("card %s: State set although Reviews carry the history: %+v", want.ID, p.State)
+					}
+				}
+			}
+			if err := d.Validate(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func keys(m map[string]Card) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestAPKGRoundTripDeckOverride: ParseOptions.Deck wins over the Source
+// field, and parents follow their children into the new deck.
+func TestAPKGRoundTripDeckOverride(t *testing.T) {
+	cases := exportCases(t)
+	path := filepath.Join(t.TempDir(), "out.apkg")
+	os.WriteFile(path, exportAPKG(t, cases[:2], APKGOptions{Now: exportNow}), 0o600)
+	d, err := ReadAPKG(path, ParseOptions{Deck: "imported"}, DefaultAPKGLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Cards) != 2 || d.Cards[0].Deck != "imported" || d.Cards[1].Deck != "imported" {
+		t.Fatalf("cards %+v", d.Cards)
+	}
+	for _, c := range d.Cards {
+		if c.ID == "q1-f1" && c.Parent != "q1" {
+			t.Errorf("parent lost: %+v", c)
+		}
+	}
+}
+
+// TestAPKGRoundTripPartial: a follow-up exported without its parent comes
+// back as a standalone card, with a warning.
+func TestAPKGRoundTripPartial(t *testing.T) {
+	cases := exportCases(t)
+	path := filepath.Join(t.TempDir(), "out.apkg")
+	os.WriteFile(path, exportAPKG(t, cases[1:2], APKGOptions{Now: exportNow}), 0o600)
+	d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Cards) != 1 || d.Cards[0].Parent != "" || len(d.Warnings) != 1 {
+		t.Fatalf("cards %+v warnings %q", d.Cards, d.Warnings)
+	}
+}
+
+// A field of srs's note type carries its Markdown, used while the HTML is
+// what that Markdown renders to, and ignored once the note was edited in
+// Anki.
+func TestAPKGKeptMarkdown(t *testing.T) {
+	md := "4\\. Not a list: `a|b` and _emphasis_\n\n- one\n- two"
+	html, err := MarkdownToHTML(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := apkgKeepMarkdown(apkgNormalizeField(strings.TrimSpace(html)), md)
+	if got, ok := apkgKeptMarkdown(field); !ok || got != md {
+		t.Fatalf("kept markdown: %q %v", got, ok)
+	}
+	if s := apkgStripHTML(field); strings.Contains(s, "srs-md") {
+		t.Fatalf("the comment shows in the sort field: %q", s)
+	}
+	edited := strings.Replace(field, "one", "uno", 1)
+	if _, ok := apkgKeptMarkdown(edited); ok {
+		t.Fatal("an edited note still read from its kept Markdown")
+	}
+	if _, ok := apkgKeptMarkdown("<b>plain</b>"); ok {
+		t.Fatal("a field without the comment")
+	}
+	if _, ok := apkgKeptMarkdown(html + apkgMarkdownMark + "!!!-->"); ok {
+		t.Fatal("a broken comment")
+	}
+}

@@ -1,0 +1,117 @@
+package deck
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestWriteTSVFormat(t *testing.T) {
+	cards := []Card{
+		{ID: "oom", Deck: "k8s", Kind: KindQuestion, Front: "What is `OOMKilled`?", Back: "Killed for memory.\n\n- see `dmesg`", Tags: []string{"mem", "k8s::core"}},
+		{ID: "#odd", Deck: "k8s::deep", Kind: KindFollowUp, Front: "Say \"hi\"", Back: "", Parent: "oom"},
+	}
+	var buf bytes.Buffer
+	if err := WriteTSV(&buf, cards); err != nil {
+		t.Fatal(err)
+	}
+	want := "#separator:tab\n#html:true\n#columns:GUID\tDeck\tFront\tBack\tTags\tKind\tParent\tID\n#guid column:1\n#deck column:2\n#tags column:5\n" +
+		tsvField(AnkiGUID("k8s", "oom")) + "\tk8s\tWhat is <code>OOMKilled</code>?\t\"<p>Killed for memory.</p>\n<ul>\n<li>see <code>dmesg</code></li>\n</ul>\"\tmem k8s::core\tquestion\t\toom\n" +
+		tsvField(AnkiGUID("k8s::deep", "#odd")) + "\tk8s::deep\tSay &quot;hi&quot;\t\t\tfollow-up\toom\t\"#odd\"\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+func tsvVariedDeck() []Card {
+	c := func(id, deck string, kind Kind, front, back string, tags []string, parent string) Card {
+		if tags == nil {
+			tags = []string{}
+		}
+		return Card{ID: id, Deck: deck, Kind: kind, Front: front, Back: back, Tags: tags, Parent: parent}
+	}
+	return []Card{
+		c("q1", "Go", KindQuestion, "What does `defer` do?", "Runs a call when the function returns.\n\n```go\ndefer f.Close()\n```", []string{"go", "basics"}, ""),
+		c("q1-f", "Go", KindFollowUp, "In what order do deferred calls run?", "**Last in, first out.**", []string{"go"}, "q1"),
+		c("lists", "Go", KindPrompt, "Name the zero values", "- `0` for numbers\n- `\"\"` for strings\n  - even *empty* ones\n- `nil` for\n  pointers\n\n1. first\n2. second", nil, ""),
+		c("hash", "Go::Deep", KindBasic, "# of goroutines a program can run?", "Millions; each starts with a 2 KiB stack.", []string{"runtime"}, ""),
+		c("num", "Go::Deep", KindBasic, "1. Is this a list?", "No: a front is text.", nil, ""),
+		c("dash", "Go::Deep", KindBasic, "- or a bullet?", "> Neither.\n> Really.", nil, ""),
+		c("q1", "Rust", KindPattern, "Same id, other deck: `Drop`?", "Paragraph one\nwith a line break.\n\nParagraph two & <three>.", nil, ""),
+		c("media", "Rust", KindProbe, "Which file?", "![diagram](owner.png) [sound:borrow.mp3] see https://doc.rust-lang.org", nil, ""),
+	}
+}
+
+func TestTSVRoundTrip(t *testing.T) {
+	cards := tsvVariedDeck()
+	var buf bytes.Buffer
+	if err := WriteTSV(&buf, cards); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ParseTSV(bytes.NewReader(buf.Bytes()), ParseOptions{File: "rt.tsv"})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if len(d.Cards) != len(cards) {
+		t.Fatalf("%d cards back, wrote %d", len(d.Cards), len(cards))
+	}
+	for i, got := range d.Cards {
+		got.Source = ""
+		if !reflect.DeepEqual(got, cards[i]) {
+			t.Errorf("card %d:\n got %+v\nwant %+v", i, got, cards[i])
+		}
+	}
+	// The same file read as CSV: the #separator line wins.
+	if _, err := ParseCSV(bytes.NewReader(buf.Bytes()), ParseOptions{File: "rt.csv"}); err != nil {
+		t.Errorf("ParseCSV: %v", err)
+	}
+}
+
+func TestTSVRoundTripLossy(t *testing.T) {
+	tests := []struct{ name, front, back, wantFront, wantBack string }{
+		{"tilde fence", "F", "~~~\nx\n~~~", "F", "```\nx\n```"},
+		{"html in a front", "<b>F</b>", "", "**F**", ""},
+		{"leading blank lines", "F", "\n\nB", "F", "B"},
+		{"hard break spaces", "F", "a  \nb", "F", "a\nb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteTSV(&buf, []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: tt.front, Back: tt.back}}); err != nil {
+				t.Fatal(err)
+			}
+			d, err := ParseTSV(&buf, ParseOptions{File: "l.tsv"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := d.Cards[0]; c.Front != tt.wantFront || c.Back != tt.wantBack {
+				t.Errorf("got %q / %q, want %q / %q", c.Front, c.Back, tt.wantFront, tt.wantBack)
+			}
+		})
+	}
+	var buf bytes.Buffer
+	WriteTSV(&buf, []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "F", Tags: []string{"two words", "ok"}}})
+	d, err := ParseTSV(&buf, ParseOptions{File: "l.tsv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Cards[0].Tags; !reflect.DeepEqual(got, []string{"two_words", "ok"}) {
+		t.Errorf("tags %q", got)
+	}
+}
+
+func TestWriteTSVErrors(t *testing.T) {
+	err := WriteTSV(&bytes.Buffer{}, []Card{{ID: "", Deck: "d", Front: "F"}})
+	if err == nil || !strings.Contains(err.Error(), "empty card id") {
+		t.Errorf("err = %v", err)
+	}
+	var buf bytes.Buffer
+	if err := WriteTSV(&buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ParseTSV(&buf, ParseOptions{File: "empty.tsv"})
+	if err != nil || len(d.Cards) != 0 {
+		t.Errorf("headers only: %v, %d cards", err, len(d.Cards))
+	}
+}

@@ -1,0 +1,240 @@
+package deck
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+const utf8BOM = "\uFEFF"
+
+// ParseMarkdown reads a deck in the house Markdown format (see FORMATS.md):
+// "## " headings start cards, "### Follow-up: " headings start follow-ups
+// of the card above, the body up to the next such heading is the back.
+// Every error names file:line; nothing is returned unless the whole file
+// parses and the deck passes Validate.
+func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
+	src := newSource(opt.File)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	lines := strings.Split(mdNewlines(strings.TrimPrefix(string(data), utf8BOM)), "\n")
+	for i, l := range lines {
+		if !utf8.ValidString(l) {
+			return nil, src.errorf(i+1, "invalid UTF-8")
+		}
+		lines[i] = stripControls(l) // before anything reads the line, so all agree
+	}
+
+	fm, start, err := parseFrontMatter(src, lines)
+	if err != nil {
+		return nil, err
+	}
+	d := &Deck{Name: deckName(opt, fm.deck), Source: opt.File}
+	if err := ValidateDeckName(d.Name); err != nil {
+		return nil, fmt.Errorf("%s: %s", src, oneLine(err.Error()))
+	}
+	topKind := fm.kind
+	if topKind == "" {
+		topKind = KindBasic
+	}
+
+	var (
+		cards   []*mdCard
+		cur     *mdCard
+		parent  *mdCard // last "##" card: follow-ups hang off it
+		code    fence
+		warned  bool
+		seenIDs = idLines{}
+	)
+	for i := start; i < len(lines); i++ {
+		n, line := i+1, lines[i]
+		if !code.open() {
+			if level, head := mdHeading(line); level > 0 {
+				c, err := newMDCard(src, n, level, head, topKind, parent)
+				if err != nil {
+					return nil, err
+				}
+				c.Deck = d.Name
+				fix := ""
+				if !c.explicit {
+					fix = "give one of them an explicit {#id}"
+				}
+				if err := seenIDs.check(src, n, c.Deck, c.ID, fix); err != nil {
+					return nil, err
+				}
+				if level == 2 {
+					parent = c
+				}
+				cards = append(cards, c)
+				cur = c
+				continue
+			}
+		}
+		inCode := code.step(line, n)
+		if cur == nil {
+			if !warned && !inCode && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "#") {
+				d.Warnings = append(d.Warnings, fmt.Sprintf("%s: text before the first ## card is ignored", src.at(n)))
+				warned = true
+			}
+			continue
+		}
+		cur.body = append(cur.body, mdLine{line, inCode})
+	}
+	if code.open() {
+		return nil, src.errorf(code.line, "code fence opened here is never closed")
+	}
+
+	for _, c := range cards {
+		c.finish(fm.tags)
+		d.Cards = append(d.Cards, c.Card)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, fmt.Errorf("%s", oneLine(err.Error()))
+	}
+	return d, nil
+}
+
+// mdNewlines turns CRLF and lone CR line endings into LF, as CommonMark
+// reads them.
+func mdNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// mdCard is a card while its body is being collected.
+type mdCard struct {
+	Card
+	explicit bool // the heading gave {#id}
+	body     []mdLine
+}
+
+type mdLine struct {
+	text string
+	code bool // inside a fenced block: never a heading or metadata
+}
+
+// followUpPrefix marks a "###" heading that starts a follow-up; other
+// "###" headings are body text.
+const followUpPrefix = "follow-up:"
+
+// mdHeading recognises the two headings that structure a deck: "## front"
+// (level 2) and "### Follow-up: front" (level 3). It returns the heading
+// text after the marks, without the "Follow-up:" prefix.
+func mdHeading(line string) (int, string) {
+	level := 0
+	switch {
+	case strings.HasPrefix(line, "###"):
+		level = 3
+	case strings.HasPrefix(line, "##"):
+		level = 2
+	default:
+		return 0, ""
+	}
+	rest := line[level:]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return 0, ""
+	}
+	rest = strings.TrimSpace(rest)
+	if level == 3 {
+		if len(rest) < len(followUpPrefix) || !strings.EqualFold(rest[:len(followUpPrefix)], followUpPrefix) {
+			return 0, ""
+		}
+		rest = strings.TrimSpace(rest[len(followUpPrefix):])
+	}
+	return level, rest
+}
+
+// splitHeadingID splits "front {#id}" into front and id. The id must be
+// the last word, after a space, as in Pandoc; a front that merely contains
+// "{#" somewhere stays whole.
+func splitHeadingID(head string) (front, id string, explicit bool) {
+	head = strings.TrimSpace(head)
+	i := strings.LastIndexAny(head, " \t")
+	last := head[i+1:]
+	if len(last) < 3 || !strings.HasPrefix(last, "{#") || !strings.HasSuffix(last, "}") {
+		return head, "", false
+	}
+	return strings.TrimSpace(head[:i+1]), last[2 : len(last)-1], true
+}
+
+func newMDCard(src source, n, level int, head string, topKind Kind, parent *mdCard) (*mdCard, error) {
+	front, id, explicit := splitHeadingID(head)
+	if front == "" {
+		return nil, src.errorf(n, "empty front")
+	}
+	if explicit {
+		if err := ValidateID(id); err != nil {
+			return nil, src.errorf(n, "bad id: %v", err)
+		}
+	} else {
+		id = DeriveID(front)
+	}
+	c := &mdCard{Card: Card{ID: id, Kind: topKind, Front: front, Source: src.at(n)}, explicit: explicit}
+	if level == 3 {
+		if parent == nil {
+			return nil, src.errorf(n, "follow-up before any ## card")
+		}
+		c.Kind = KindFollowUp
+		c.Parent = parent.ID
+	}
+	return c, nil
+}
+
+// finish turns the collected body into the back, taking the metadata
+// lines ("tags: ...", "kind: ...") off its end. Only the last run of
+// metadata lines counts, and a blank line ends the run: the writer relies
+// on that to keep a back that itself ends in "tags: x" intact.
+func (c *mdCard) finish(fileTags []string) {
+	body := trimBlank(c.body)
+	end := len(body)
+	var tagLines []string
+	for end > 0 && !body[end-1].code {
+		line := body[end-1].text
+		if v, ok := strings.CutPrefix(line, "tags:"); ok {
+			tagLines = append(tagLines, v)
+		} else if k, ok := metaKind(line); ok {
+			c.Kind = k
+		} else {
+			break
+		}
+		end--
+	}
+	tags := append([]string{}, fileTags...)
+	for i := len(tagLines) - 1; i >= 0; i-- {
+		tags = append(tags, splitTags(tagLines[i])...)
+	}
+	c.Tags = appendTags([]string{}, tags...)
+	body = trimBlank(body[:end])
+	texts := make([]string, len(body))
+	for i, l := range body {
+		texts[i] = l.text
+	}
+	c.Back = strings.Join(texts, "\n")
+}
+
+// metaKind reads a "kind: prompt" line. Only known kinds count, so a back
+// that ends in "kind: of, it depends" stays prose.
+func metaKind(line string) (Kind, bool) {
+	v, ok := strings.CutPrefix(line, "kind:")
+	if !ok {
+		return "", false
+	}
+	return ParseKind(strings.TrimSpace(v))
+}
+
+// trimBlank drops blank lines from both ends. Indentation of the first
+// kept line survives: it may be an indented code block.
+func trimBlank(ls []mdLine) []mdLine {
+	for len(ls) > 0 && !ls[0].code && strings.TrimSpace(ls[0].text) == "" {
+		ls = ls[1:]
+	}
+	for len(ls) > 0 && !ls[len(ls)-1].code && strings.TrimSpace(ls[len(ls)-1].text) == "" {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}

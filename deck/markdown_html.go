@@ -1,0 +1,99 @@
+package deck
+
+import (
+	"bytes"
+	stdhtml "html"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// MarkdownToHTML renders a card side for Anki. Line breaks inside a
+// paragraph stay line breaks (people write cards line by line), raw HTML
+// is shown as text unless it is one of a few harmless inline tags, and
+// unsafe link targets are dropped (goldmark's safe mode).
+func MarkdownToHTML(md string) (string, error) {
+	var buf bytes.Buffer
+	if err := markdownRenderer().Convert([]byte(md), &buf); err != nil {
+		return "", err
+	}
+	return strings.TrimRight(buf.String(), "\n"), nil
+}
+
+var markdownRenderer = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithRendererOptions(
+			html.WithHardWraps(),
+			renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{}, 100)),
+		),
+	)
+})
+
+// simpleInlineTag is the raw HTML let through: formatting without
+// attributes, which cannot run script or pull in anything remote.
+var simpleInlineTag = regexp.MustCompile(`^(?i)(?:</?(?:b|i|u|s|em|strong|del|sub|sup|kbd|mark|small)>|<br\s*/?>)$`)
+
+// rawHTMLRenderer replaces goldmark's "<!-- raw HTML omitted -->" with the
+// HTML escaped as text: a card that explains HTML keeps its examples.
+type rawHTMLRenderer struct{}
+
+func (rawHTMLRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+}
+
+func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.RawHTML)
+	var raw []byte
+	for i := 0; i < n.Segments.Len(); i++ {
+		seg := n.Segments.At(i)
+		raw = append(raw, seg.Value(source)...)
+	}
+	if simpleInlineTag.Match(raw) {
+		w.Write(raw)
+	} else {
+		w.WriteString(stdhtml.EscapeString(string(raw)))
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.HTMLBlock)
+	var lines []string
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		lines = append(lines, strings.TrimRight(string(seg.Value(source)), "\r\n"))
+	}
+	if n.HasClosure() {
+		lines = append(lines, strings.TrimRight(string(n.ClosureLine.Value(source)), "\r\n"))
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) == 0 {
+		return ast.WalkContinue, nil
+	}
+	w.WriteString("<p>")
+	for i, l := range lines {
+		if i > 0 {
+			w.WriteString("<br>\n")
+		}
+		w.WriteString(stdhtml.EscapeString(l))
+	}
+	w.WriteString("</p>\n")
+	return ast.WalkContinue, nil
+}
