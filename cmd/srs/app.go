@@ -12,6 +12,7 @@ import (
 // an error (reported as one line on stderr), 2 on a usage error.
 func Main(args []string, io *IO, getenv func(string) string) int {
 	var env *Env
+	unknown := false
 	app := &cli.App{
 		Name:      "srs",
 		Usage:     "spaced-repetition drills for senior and staff engineering interviews",
@@ -32,6 +33,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 		ExitErrHandler:       func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fmt.Fprintf(io.ErrOut, "srs: unknown command %q; see srs --help\n", name)
+			unknown = true
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return usageError{err}
@@ -54,6 +56,8 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 	}
 	err := app.Run(interspersed(app, args))
 	switch {
+	case unknown:
+		return 2
 	case err == nil:
 		return 0
 	case errors.Is(err, errSilent):
