@@ -177,15 +177,7 @@ func TestParseCSVErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseCSV(strings.NewReader(tt.src), ParseOptions{File: "e.csv"})
-			if err == nil {
-				t.Fatalf("no error, want %q", tt.want)
-			}
-			if !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("error %q, want prefix %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("error is not one line: %q", err)
-			}
+			wantParseError(t, err, tt.want)
 		})
 	}
 }

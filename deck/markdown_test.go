@@ -250,15 +250,7 @@ func TestParseMarkdownErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseMarkdown(strings.NewReader(tt.src), ParseOptions{File: "f.md"})
-			if err == nil {
-				t.Fatalf("no error, want %q", tt.want)
-			}
-			if !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("error %q, want prefix %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("error is not one line: %q", err)
-			}
+			wantParseError(t, err, tt.want)
 		})
 	}
 }
@@ -315,5 +307,20 @@ func TestFormatsDocExample(t *testing.T) {
 	}
 	if len(d.Warnings) != 0 {
 		t.Errorf("warnings: %q", d.Warnings)
+	}
+}
+
+// wantParseError checks a parser's error: present, starting with want
+// (file:line: ...), and one line.
+func wantParseError(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %q", want)
+	}
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want prefix %q", err, want)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error is not one line: %q", err)
 	}
 }
