@@ -44,6 +44,8 @@ rss() {
   awk '{printf "%.1f", $1/1024}' "$out/rss"
 }
 review_first_card() { printf 'q\n' | "$srs" --db "$1" review --lines; }
+export -f review_first_card
+export srs
 
 echo "| what | measured (median of $runs) | baseline, same run |"
 echo "|---|---|---|"
@@ -53,11 +55,16 @@ s2=$(wall "$srs" --db "$out/big.db" status)
 echo "| \`srs status\`, 100k cards / 1M reviews | $s2 ms | $s1 ms at 1k cards; /bin/true $tru ms |"
 st=$(wall "$srs" --db "$out/team.db" status)
 echo "| \`srs status\`, 100k cards / 1M reviews × 10 users | $st ms | $s2 ms with 1 user |"
+cp "$out/small.db" "$out/small.db.copy"; cp "$out/big.db" "$out/big.db.copy"
 f1=$(wall review_first_card "$out/small.db")
 f2=$(wall review_first_card "$out/big.db")
 echo "| first card of \`srs review --lines\` (start, queue, first card, quit) | $f2 ms | $f1 ms at 1k cards |"
-r2=$(rss review_first_card "$out/big.db")
-echo "| peak RSS of a review session, 100k cards | $r2 MiB | $(rss review_first_card "$out/small.db") MiB at 1k cards |"
+# A session that rates cards for a while, through every path of a day.
+session() { yes $'\n3' | head -400 | "$srs" --db "$1" review --lines; }
+export -f session
+r1=$(rss bash -c 'session "$0"' "$out/small.db.copy")
+r2=$(rss bash -c 'session "$0"' "$out/big.db.copy")
+echo "| peak RSS of a review session (200 ratings), 100k cards | $r2 MiB | $r1 MiB at 1k cards |"
 
 imp=$out/import.db
 rm -f "$imp"

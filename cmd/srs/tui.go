@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 
 	"srs/fsrs"
@@ -170,14 +169,10 @@ func (m *tuiModel) answerLines() []string {
 	if m.answer != nil && m.answerW == w {
 		return m.answer
 	}
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle("dark"), glamour.WithWordWrap(w))
-	text := m.card.Card.Back
-	if err == nil {
-		if out, err := r.Render(text); err == nil {
-			text = out
-		}
+	m.answer = renderMarkdown(m.card.Card.Back, w)
+	for i, l := range m.answer {
+		m.answer[i] = "  " + l
 	}
-	m.answer = strings.Split(strings.Trim(text, "\n"), "\n")
 	m.answerW = w
 	return m.answer
 }
