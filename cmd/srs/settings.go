@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"srs/fsrs"
+	"srs/store"
+)
+
+func settingsCommand(env **Env) *cli.Command {
+	return &cli.Command{
+		Name:      "settings",
+		Usage:     "show or change your scheduling settings",
+		ArgsUsage: "[KEY=VALUE...]",
+		Description: "Keys: desired_retention (0-1), maximum_interval (days), new_per_day, reviews_per_day,\n" +
+			"learning_steps and relearning_steps (durations, e.g. 1m,10m), day_start_hour (0-23),\n" +
+			"time_zone (IANA name, empty for the machine's), fuzz (true/false).\n" +
+			"Changes apply from now on; reviews already made keep the settings they were made under.",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+		Action: func(c *cli.Context) error {
+			return runSettings(*env, c.Args().Slice(), c.Bool("json"))
+		},
+	}
+}
+
+func runSettings(env *Env, args []string, asJSON bool) error {
+	return env.with(func(s *store.Store) error {
+		st, err := s.Settings(env.User)
+		if err != nil {
+			return err
+		}
+		if len(args) > 0 {
+			for _, a := range args {
+				key, val, ok := strings.Cut(a, "=")
+				if !ok {
+					return usageError{fmt.Errorf("settings: %q is not KEY=VALUE", a)}
+				}
+				if err := setField(&st, strings.TrimSpace(key), strings.TrimSpace(val)); err != nil {
+					return fmt.Errorf("settings: %w", err)
+				}
+			}
+			if err := s.SetSettings(env.User, st, env.Now()); err != nil {
+				return fmt.Errorf("settings: %w", err)
+			}
+		}
+		if asJSON {
+			return json.NewEncoder(env.IO.Out).Encode(st)
+		}
+		tw := tabwriter.NewWriter(env.IO.Out, 0, 0, 2, ' ', 0)
+		zone := st.TimeZone
+		if zone == "" {
+			zone = "(this machine's: " + time.Local.String() + ")"
+		}
+		for _, row := range [][2]string{
+			{"desired_retention", strconv.FormatFloat(st.DesiredRetention, 'f', -1, 64)},
+			{"maximum_interval", strconv.Itoa(st.MaximumInterval) + " days"},
+			{"new_per_day", strconv.Itoa(st.NewPerDay)},
+			{"reviews_per_day", strconv.Itoa(st.ReviewsPerDay)},
+			{"learning_steps", steps(st.LearningSteps)},
+			{"relearning_steps", steps(st.RelearningSteps)},
+			{"day_start_hour", strconv.Itoa(st.DayStartHour)},
+			{"time_zone", zone},
+			{"fuzz", strconv.FormatBool(st.Fuzz)},
+		} {
+			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
+		}
+		return tw.Flush()
+	})
+}
+
+func steps(ds []time.Duration) string {
+	var parts []string
+	for _, d := range ds {
+		switch {
+		case d%time.Hour == 0:
+			parts = append(parts, strconv.Itoa(int(d/time.Hour))+"h")
+		case d%time.Minute == 0:
+			parts = append(parts, strconv.Itoa(int(d/time.Minute))+"m")
+		default:
+			parts = append(parts, d.String())
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// setField sets one setting from text; Validate (in SetSettings) then
+// checks the ranges and names the field.
+func setField(st *fsrs.Settings, key, val string) error {
+	num := func() (int, error) {
+		n, err := strconv.Atoi(val)
+		if err != nil {
+			return 0, fmt.Errorf("%s %q: not a whole number", key, val)
+		}
+		return n, nil
+	}
+	var err error
+	switch key {
+	case "desired_retention":
+		if st.DesiredRetention, err = strconv.ParseFloat(val, 64); err != nil {
+			return fmt.Errorf("%s %q: not a number", key, val)
+		}
+	case "maximum_interval":
+		st.MaximumInterval, err = num()
+	case "new_per_day":
+		st.NewPerDay, err = num()
+	case "reviews_per_day":
+		st.ReviewsPerDay, err = num()
+	case "day_start_hour":
+		st.DayStartHour, err = num()
+	case "learning_steps", "relearning_steps":
+		var ds []time.Duration
+		for _, p := range strings.Split(val, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			d, perr := time.ParseDuration(p)
+			if perr != nil {
+				return fmt.Errorf("%s %q: not durations like 1m,10m", key, val)
+			}
+			ds = append(ds, d)
+		}
+		if key == "learning_steps" {
+			st.LearningSteps = ds
+		} else {
+			st.RelearningSteps = ds
+		}
+	case "time_zone":
+		st.TimeZone = val
+	case "fuzz":
+		if st.Fuzz, err = strconv.ParseBool(val); err != nil {
+			return fmt.Errorf("%s %q: want true or false", key, val)
+		}
+	default:
+		return fmt.Errorf("unknown setting %q", key)
+	}
+	if err != nil {
+		return err
+	}
+	return st.Validate()
+}
