@@ -120,9 +120,9 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 		return 0, err
 	}
 	start := time.Now()
-	progress := progressPrinter(o.Env.IO, start)
+	progress := progressPrinter(o.Env.IO, start, "cards exported")
 	aw, err := deck.NewAPKGWriter(w, deck.APKGOptions{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
-		Progress: func(done int) { progress(done, done) }})
+		Progress: func(done int) { progress(done, 0) }})
 	if err != nil {
 		return 0, err
 	}

@@ -108,7 +108,7 @@ func runImport(o *importOptions) error {
 	}
 	var res store.ImportResult
 	start := time.Now()
-	progress := progressPrinter(o.Env.IO, start)
+	progress := progressPrinter(o.Env.IO, start, "writing cards")
 	err = o.Env.with(func(s *store.Store) (err error) {
 		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun,
 			User: o.Env.User, WithHistory: o.WithHistory, Progress: progress})
@@ -242,7 +242,7 @@ func printImport(o *importOptions, d *deck.Deck, r store.ImportResult, media int
 // progressPrinter reports long work on stderr once it has run for two
 // seconds: a line redrawn in place on a terminal, a line a second
 // otherwise. Call it with -1, -1 to finish.
-func progressPrinter(io *IO, start time.Time) func(done, total int) {
+func progressPrinter(io *IO, start time.Time, what string) func(done, total int) {
 	shown := false
 	var last time.Time
 	every := 200 * time.Millisecond
@@ -260,7 +260,10 @@ func progressPrinter(io *IO, start time.Time) func(done, total int) {
 			return
 		}
 		last, shown = time.Now(), true
-		line := fmt.Sprintf("writing cards: %d/%d (%d%%)", done, total, done*100/max(total, 1))
+		line := fmt.Sprintf("%s: %d", what, done)
+		if total > 0 {
+			line = fmt.Sprintf("%s: %d/%d (%d%%)", what, done, total, done*100/total)
+		}
 		if io.ErrTTY {
 			fmt.Fprint(io.ErrOut, "\r"+line)
 		} else {

@@ -5,9 +5,25 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime/pprof"
 )
 
 func main() {
+	// SRS_CPUPROFILE writes a CPU profile of the command, for the
+	// profiles bench/RESULTS.md cites.
+	if path := os.Getenv("SRS_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "srs: SRS_CPUPROFILE: %v\n", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		code := Main(os.Args, defaultIO(), os.Getenv)
+		pprof.StopCPUProfile()
+		f.Close()
+		os.Exit(code)
+	}
 	os.Exit(Main(os.Args, defaultIO(), os.Getenv))
 }
