@@ -263,3 +263,38 @@ func TestRetrievabilityMatchesGoFSRS(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPreview(b *testing.B) {
+	sc, _ := NewScheduler(DefaultSettings())
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	c, _ := sc.Next(NewCard(t0), t0, Good)
+	c, _ = sc.Next(c, t0.Add(10*time.Minute), Good)
+	now := c.Due.Add(time.Hour)
+	for b.Loop() {
+		if _, err := sc.Preview(c, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNext(b *testing.B) {
+	sc, _ := NewScheduler(DefaultSettings())
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	c, _ := sc.Next(NewCard(t0), t0, Good)
+	c, _ = sc.Next(c, t0.Add(10*time.Minute), Good)
+	now := c.Due.Add(time.Hour)
+	for b.Loop() {
+		if _, err := sc.Next(c, now, Good); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRetrievability(b *testing.B) {
+	sc, _ := NewScheduler(DefaultSettings())
+	c := Card{State: Review, Stability: 12, LastReview: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	now := c.LastReview.Add(200 * time.Hour)
+	for b.Loop() {
+		sc.Retrievability(c, now)
+	}
+}
