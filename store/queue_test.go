@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -262,5 +264,51 @@ func TestStatusPerDeck(t *testing.T) {
 	if len(st.Decks) != 2 || st.Decks[0] != (DeckStatus{Deck: "a", Counts: Counts{New: 2}}) ||
 		st.Decks[1] != (DeckStatus{Deck: "b", Counts: Counts{New: 2, Learning: 1}}) {
 		t.Fatalf("per deck %+v", st.Decks)
+	}
+}
+
+// Undo and re-import leave no growth behind: pages freed by an undo are
+// reused, and an unchanged re-import writes nothing at all.
+func TestNoGrowthFromUndoOrReimport(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	var cards []deck.Card
+	for i := 0; i < 300; i++ {
+		cards = append(cards, deck.Card{ID: fmt.Sprintf("c%03d", i)})
+	}
+	d := testDeck("d", cards...)
+	mustImport(t, s, d)
+	size := func() int64 {
+		fi, err := os.Stat(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	q := queue(t, s, "ann", t0, QueueOptions{})
+	for i := 0; i < 50; i++ { // warm up: let the file reach its working size
+		k := rate(t, s, "ann", q.Items[0], t0, fsrs.Good)
+		s.Undo("ann", k)
+	}
+	before := size()
+	for i := 0; i < 500; i++ {
+		k := rate(t, s, "ann", q.Items[0], t0, fsrs.Good)
+		if _, err := s.Undo("ann", k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := size(); after > before {
+		t.Errorf("500 rate+undo cycles grew the file from %d to %d bytes", before, after)
+	}
+	before = size()
+	var txBefore int
+	s.db.View(func(tx *bolt.Tx) error { txBefore = int(tx.ID()); return nil })
+	for i := 0; i < 10; i++ {
+		mustImport(t, s, d)
+	}
+	var txAfter int
+	s.db.View(func(tx *bolt.Tx) error { txAfter = int(tx.ID()); return nil })
+	if txAfter != txBefore || size() != before {
+		t.Errorf("unchanged re-imports wrote: tx %d -> %d, size %d -> %d", txBefore, txAfter, before, size())
 	}
 }
