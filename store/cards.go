@@ -269,7 +269,11 @@ type ExportCard struct {
 func (s *Store) EachExport(user string, f CardFilter, withHistory bool, fn func(ExportCard) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		ub, _ := openUser(tx, user)
+		n := 0
 		return s.eachCard(tx, f, func(c StoredCard) error {
+			if n++; n%5000 == 0 {
+				s.releaseMapped(tx.Size()) // keep a whole-file walk from staying resident
+			}
 			ec := ExportCard{StoredCard: c}
 			if c.Parent != "" {
 				p, ok, err := getCard(tx, deck.Key(c.Deck, c.Parent))
