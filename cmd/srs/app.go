@@ -44,6 +44,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			decksCommand(&env),
 			cardsCommand(&env),
 			logCommand(&env),
+			statsCommand(&env),
 			settingsCommand(&env),
 			importCommand(&env),
 			exportCommand(&env),

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"srs/store"
+)
+
+func statsCommand(env **Env) *cli.Command {
+	return &cli.Command{
+		Name:  "stats",
+		Usage: "retention, activity, forecast and weakest topics",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+		Action: func(c *cli.Context) error {
+			return runStats(*env, c.Bool("json"))
+		},
+	}
+}
+
+func runStats(env *Env, asJSON bool) error {
+	now := env.Now()
+	var st *store.Stats
+	if err := env.with(func(s *store.Store) (err error) {
+		st, err = s.Stats(env.User, now)
+		return err
+	}); err != nil {
+		return err
+	}
+	out := env.IO.Out
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	fmt.Fprintf(out, "%s: %d reviews today, %d in 7 days, %d in 30 days (%s)\n",
+		st.User, st.Today, st.Week, st.Month, st.TimeMonth.Round(time.Minute))
+	if st.RetentionSample > 0 {
+		fmt.Fprintf(out, "retention, last 30 days: %.0f%% of %d reviews of learned cards (desired %.0f%%)\n",
+			st.Retention*100, st.RetentionSample, st.Target*100)
+	} else {
+		fmt.Fprintln(out, "retention: no reviews of learned cards in the last 30 days yet")
+	}
+	fmt.Fprintf(out, "cards: %d not yet introduced, %d learning, %d in review, %d suspended\n",
+		st.Cards.New, st.Cards.Learning, st.Cards.Review, st.Cards.Suspended)
+	fmt.Fprintf(out, "activity, last 14 days: %s\n", sparkline(st.Activity))
+	var fc []string
+	for i, d := range st.Forecast {
+		name := d.Day.Local().Format("Mon")
+		if i == 0 {
+			name = "today"
+		}
+		fc = append(fc, fmt.Sprintf("%s %d", name, d.Count))
+	}
+	fmt.Fprintf(out, "due, next 7 days: %s\n", strings.Join(fc, ", "))
+	if len(st.Weakest) > 0 {
+		var ws []string
+		for _, w := range st.Weakest {
+			ws = append(ws, fmt.Sprintf("%s %.0f%% (%d)", w.Tag, w.Retention*100, w.Reviews))
+		}
+		fmt.Fprintf(out, "weakest topics, last 90 days: %s\n", strings.Join(ws, ", "))
+	}
+	return nil
+}
+
+// sparkline draws counts as block characters, with the total after.
+func sparkline(days []store.DayCount) string {
+	bars := []rune("▁▂▃▄▅▆▇█")
+	top, total := 0, 0
+	for _, d := range days {
+		top = max(top, d.Count)
+		total += d.Count
+	}
+	var b strings.Builder
+	for _, d := range days {
+		switch {
+		case d.Count == 0:
+			b.WriteRune('·')
+		default:
+			b.WriteRune(bars[(d.Count*(len(bars)-1)+top-1)/top])
+		}
+	}
+	return fmt.Sprintf("%s  (%d reviews)", b.String(), total)
+}
