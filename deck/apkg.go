@@ -32,6 +32,7 @@ package deck
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -85,6 +86,11 @@ type APKGOptions struct {
 	// Progress, when set, is called with the number of cards written so far,
 	// every 1000 cards and once more from Close.
 	Progress func(done int)
+	// Media, when set, is where the files cards refer to (![](x.png),
+	// [sound:x.mp3]) are read from: srs's media directory. Each one found
+	// there is packed with the cards; one that is missing is left out and
+	// named in Warnings.
+	Media fs.FS
 }
 
 // ExportProgress is one card's scheduling as APKGWriter.Add receives it.

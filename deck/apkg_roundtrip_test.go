@@ -1,12 +1,14 @@
 package deck
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -152,5 +154,44 @@ func TestAPKGKeptMarkdown(t *testing.T) {
 	}
 	if _, ok := apkgKeptMarkdown(html + apkgMarkdownMark + "!!!-->"); ok {
 		t.Fatal("a broken comment")
+	}
+}
+
+// Files the cards refer to travel with them: packed from the media
+// directory, read back as the package's media; a missing one is named.
+func TestAPKGExportMedia(t *testing.T) {
+	media := fstest.MapFS{"diagram.png": {Data: []byte("\x89PNG fake")}, "say.mp3": {Data: []byte("ID3 fake")}}
+	cards := []Card{
+		{ID: "img", Deck: "d", Kind: KindBasic, Front: "What is drawn?", Back: "![the diagram](diagram.png) and [sound:say.mp3]"},
+		{ID: "gone", Deck: "d", Kind: KindBasic, Front: "Missing?", Back: "![](nothere.png) ![](https://example.com/x.png)"},
+	}
+	var buf bytes.Buffer
+	w, err := NewAPKGWriter(&buf, APKGOptions{Now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Media: media})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards {
+		if err := w.Add(c, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "nothere.png") {
+		t.Fatalf("warnings %q", w.Warnings)
+	}
+	path := filepath.Join(t.TempDir(), "m.apkg")
+	os.WriteFile(path, buf.Bytes(), 0o600)
+	d, err := ReadAPKG(path, ParseOptions{File: "m.apkg"}, DefaultAPKGLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range d.Media {
+		got[m.Name] = string(m.Data)
+	}
+	if len(got) != 2 || got["diagram.png"] != "\x89PNG fake" || got["say.mp3"] != "ID3 fake" {
+		t.Fatalf("media read back: %q", got)
 	}
 }

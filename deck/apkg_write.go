@@ -2,18 +2,23 @@ package deck
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,9 +71,13 @@ type APKGWriter struct {
 	runs    int        // sorted runs spilled to the scratch database
 	n       int
 	newPos  int
-	minDay  int64 // earliest day number a due date or review falls on
-	err     error // the first failure; every later call returns it
-	closed  bool
+	minDay  int64           // earliest day number a due date or review falls on
+	media   map[string]bool // files the cards refer to
+
+	// Warnings names media files the cards refer to that Media lacks.
+	Warnings []string
+	err      error // the first failure; every later call returns it
+	closed   bool
 
 	jobs    chan *apkgJob // to the renderers
 	rows    chan apkgMsg  // to the database writer
@@ -238,6 +247,7 @@ func (w *APKGWriter) Add(c Card, parent *Card, p *ExportProgress) error {
 		w.err = fmt.Errorf("apkg export: card %q in deck %q: %w", c.ID, c.Deck, err)
 		return w.err
 	}
+	w.noteMedia(&c)
 	w.jobs <- j
 	w.n++
 	if w.opt.Progress != nil && w.n%1000 == 0 {
@@ -591,20 +601,65 @@ func (w *APKGWriter) writeZip() error {
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	now := w.now
-	for _, m := range []struct {
-		name string
-		r    io.Reader
-	}{{"collection.anki2", f}, {"media", strings.NewReader("{}")}} {
-		zf, err := zw.CreateHeader(&zip.FileHeader{Name: m.name, Method: zip.Deflate, Modified: now})
+	member := func(name string, r io.Reader) error {
+		zf, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.now})
+		if err == nil {
+			_, err = io.Copy(zf, r)
+		}
+		return err
+	}
+	if err := member("collection.anki2", f); err != nil {
+		return err
+	}
+	// Media: members "0", "1", ... and the JSON map naming them.
+	names := make([]string, 0, len(w.media))
+	for name := range w.media {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	index := map[string]string{}
+	for _, name := range names {
+		data, err := fs.ReadFile(w.opt.Media, name)
 		if err != nil {
+			w.Warnings = append(w.Warnings, fmt.Sprintf("media %s: not in the media directory; left out", name))
+			continue
+		}
+		key := strconv.Itoa(len(index))
+		if err := member(key, bytes.NewReader(data)); err != nil {
 			return err
 		}
-		if _, err := io.Copy(zf, m.r); err != nil {
-			return err
-		}
+		index[key] = name
+	}
+	mapJSON, err := json.Marshal(index)
+	if err != nil {
+		return err
+	}
+	if err := member("media", bytes.NewReader(mapJSON)); err != nil {
+		return err
 	}
 	return zw.Close()
+}
+
+// apkgMediaRefRE finds the files a card's Markdown refers to: images
+// and Anki's sound tags.
+var apkgMediaRefRE = regexp.MustCompile(`!\[[^\]]*\]\(<?([^)\s>]+)>?\)|\[sound:([^\]]+)\]`)
+
+// noteMedia records the plain file names c refers to, for writeZip.
+func (w *APKGWriter) noteMedia(c *Card) {
+	if w.opt.Media == nil {
+		return
+	}
+	for _, text := range []string{c.Front, c.Back} {
+		for _, m := range apkgMediaRefRE.FindAllStringSubmatch(text, -1) {
+			name := m[1] + m[2]
+			if apkgSafeMediaName(name) {
+				if w.media == nil {
+					w.media = map[string]bool{}
+				}
+				w.media[name] = true
+			}
+		}
+	}
 }
 
 // cleanup releases the pipeline, the database and the temporary directory.

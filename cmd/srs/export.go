@@ -122,7 +122,7 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	start := time.Now()
 	progress := progressPrinter(o.Env.IO, start, "cards exported")
 	aw, err := deck.NewAPKGWriter(w, deck.APKGOptions{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
-		Progress: func(done int) { progress(done, 0) }})
+		Progress: func(done int) { progress(done, 0) }, Media: os.DirFS(filepath.Join(o.Env.DataDir(), "media"))})
 	if err != nil {
 		return 0, err
 	}
@@ -148,6 +148,9 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	}
 	err = aw.Close()
 	progress(-1, -1)
+	for _, warning := range aw.Warnings {
+		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", warning)
+	}
 	return n, err
 }
 
