@@ -332,11 +332,7 @@ func (r *apkgReader) ownCard(base Card, text *apkgNoteText, source string, nid i
 
 // apkgTags splits Anki's space-separated tags, keeping them valid UTF-8.
 func apkgTags(s string) []string {
-	var out []string
-	for _, t := range strings.Fields(apkgCleanText(s)) {
-		out = append(out, t)
-	}
-	return out
+	return strings.Fields(apkgCleanText(s))
 }
 
 // apkgCleanText makes text from a package valid UTF-8 without control

@@ -91,13 +91,6 @@ func apkgCheckHostileDB(db *sql.DB, tables ...string) error {
 	return nil
 }
 
-// apkgHasTable reports whether the schema has an ordinary table called name.
-func apkgHasTable(db *sql.DB, name string) bool {
-	var n int
-	err := db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", name).Scan(&n)
-	return err == nil && n > 0
-}
-
 // apkgOneLine folds text from a package onto one line for an error.
 func apkgOneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")

@@ -67,6 +67,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Errors callers can test for with errors.Is.
@@ -152,9 +153,9 @@ func Open(path string, opt Options) (*Store, error) {
 	})
 	if err != nil {
 		switch {
-		case errors.Is(err, bolt.ErrTimeout):
+		case errors.Is(err, berrors.ErrTimeout):
 			return nil, fmt.Errorf("database %s is %w", path, ErrInUse)
-		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 			return nil, fmt.Errorf("database %s: %w (%v)", path, ErrNotSrs, err)
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -62,8 +62,6 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 		return 2
 	case err == nil:
 		return 0
-	case errors.Is(err, errSilent):
-		return 1
 	}
 	var ue usageError
 	if errors.As(err, &ue) {

@@ -166,6 +166,3 @@ func (e *Env) prepare(st *store.Store) error {
 // errSilentCode wraps an error whose details the command already printed;
 // Main prints only its first line.
 var errSilentCode = errors.New("see above")
-
-// errSilent marks an error already reported in full.
-var errSilent = errors.New("")
