@@ -112,7 +112,7 @@ func (m *tuiModel) key(k string) (tea.Model, tea.Cmd) {
 			}
 			m.note = err.Error()
 		}
-		return m, m.next
+		return m, m.advance()
 	case "u":
 		c, err := m.sess.Undo()
 		switch {
@@ -124,7 +124,7 @@ func (m *tuiModel) key(k string) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.note = "undone " + c.ID
-		return m, m.next
+		return m, m.advance()
 	case "s":
 		return m, m.flag(m.sess.Suspend(m.card), "suspended "+m.card.Card.ID)
 	case "b":
@@ -133,7 +133,7 @@ func (m *tuiModel) key(k string) (tea.Model, tea.Cmd) {
 		m.scrollBy(-1)
 	case "down", "j":
 		m.scrollBy(1)
-	case "pgup", "b+shift":
+	case "pgup":
 		m.scrollBy(-(m.viewHeight() - 1))
 	case "pgdown":
 		m.scrollBy(m.viewHeight() - 1)
@@ -149,6 +149,13 @@ func (m *tuiModel) flag(err error, ok string) tea.Cmd {
 		return nil
 	}
 	m.note = ok
+	return m.advance()
+}
+
+// advance loads the next card. Until it arrives there is no card on
+// screen, so a key pressed twice cannot rate the same card twice.
+func (m *tuiModel) advance() tea.Cmd {
+	m.card = nil
 	return m.next
 }
 
