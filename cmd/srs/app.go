@@ -46,6 +46,8 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			logCommand(&env),
 			statsCommand(&env),
 			settingsCommand(&env),
+			suspendCommand(&env, true),
+			suspendCommand(&env, false),
 			importCommand(&env),
 			exportCommand(&env),
 			doctorCommand(&env),
