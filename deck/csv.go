@@ -238,6 +238,15 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 		}
 		return strings.TrimSpace(stripControls(s))
 	}
+	if p.html {
+		// The question a follow-up was exported with (WriteTSV) is
+		// context, not part of the card.
+		if f := get(p.cols.front); strings.HasPrefix(f, tsvContextOpen) {
+			if i := strings.Index(f, tsvContextClose); i >= 0 {
+				rec[p.cols.front-1] = f[i+len(tsvContextClose):]
+			}
+		}
+	}
 	c := Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: KindBasic, Source: p.src.at(line)}
 	if c.Front == "" {
 		return c, p.src.errorf(line, "empty front (column %d)", p.cols.front)

@@ -24,6 +24,10 @@ func WriteTSV(w io.Writer, cards []Card) error {
 	bw.WriteString("#separator:tab\n#html:true\n")
 	bw.WriteString("#columns:" + strings.Join(tsvColumns, "\t") + "\n")
 	bw.WriteString("#guid column:1\n#deck column:2\n#tags column:5\n")
+	fronts := make(map[string]string, len(cards))
+	for _, c := range cards {
+		fronts[c.Key()] = c.Front
+	}
 	for _, c := range cards {
 		if err := ValidateID(c.ID); err != nil {
 			return fmt.Errorf("write tsv: %v", err)
@@ -31,6 +35,14 @@ func WriteTSV(w io.Writer, cards []Card) error {
 		front, err := frontHTML(c.Front)
 		if err != nil {
 			return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
+		}
+		if pf, ok := fronts[Key(c.Deck, c.Parent)]; ok && c.Parent != "" {
+			// A follow-up shows its question above it in Anki too.
+			ctx, err := frontHTML(pf)
+			if err != nil {
+				return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
+			}
+			front = tsvContextOpen + "Follow-up to: " + ctx + tsvContextClose + front
 		}
 		back, err := MarkdownToHTML(c.Back)
 		if err != nil {
@@ -51,6 +63,13 @@ func WriteTSV(w io.Writer, cards []Card) error {
 	}
 	return bw.Flush()
 }
+
+// A follow-up's front in TSV starts with its question, in a div that
+// ParseTSV takes off again.
+const (
+	tsvContextOpen  = `<div class=srs-context>`
+	tsvContextClose = `</div>`
+)
 
 // frontHTML renders a front. A front is a question, not a document: a
 // leading "#", "-", "1." or fence is text, so it is escaped before

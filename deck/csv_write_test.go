@@ -115,3 +115,26 @@ func TestWriteTSVErrors(t *testing.T) {
 		t.Errorf("headers only: %v, %d cards", err, len(d.Cards))
 	}
 }
+
+// In Anki, a follow-up shows its question above it; srs reads it back
+// without.
+func TestWriteTSVFollowUpContext(t *testing.T) {
+	cards := []Card{
+		{ID: "q", Deck: "d", Kind: KindQuestion, Front: "Why **cache**?", Back: "Speed."},
+		{ID: "q.f1", Deck: "d", Kind: KindFollowUp, Parent: "q", Front: "What breaks?", Back: "Staleness."},
+	}
+	var buf bytes.Buffer
+	if err := WriteTSV(&buf, cards); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "\t<div class=srs-context>Follow-up to: Why <strong>cache</strong>?</div>What breaks?\t") {
+		t.Fatalf("no context in:\n%s", buf.String())
+	}
+	d, err := ParseTSV(&buf, ParseOptions{File: "x.tsv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Cards[1].Front != "What breaks?" || d.Cards[1].Parent != "q" {
+		t.Fatalf("read back %+v", d.Cards[1])
+	}
+}

@@ -74,6 +74,7 @@ func cardsCommand(env **Env) *cli.Command {
 // `srs cards --json` share it.
 type cardJSON struct {
 	deck.Card
+	Context    string   `json:"context,omitempty"` // a follow-up's question (export)
 	Retired    bool     `json:"retired,omitempty"`
 	State      string   `json:"state"`
 	Due        string   `json:"due,omitempty"`

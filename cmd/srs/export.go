@@ -94,7 +94,11 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 		enc.SetEscapeHTML(false)
 		err := s.EachExport(o.Env.User, filter, false, func(c store.ExportCard) error {
 			n++
-			return enc.Encode(newCardJSON(c.StoredCard, c.State, c.HadState))
+			v := newCardJSON(c.StoredCard, c.State, c.HadState)
+			if c.Parent != nil {
+				v.Context = c.Parent.Front
+			}
+			return enc.Encode(v)
 		})
 		return n, err
 	case string(deck.FormatMarkdown), string(deck.FormatTSV):
