@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"srs/fsrs"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,5 +194,58 @@ func TestAPKGExportMedia(t *testing.T) {
 	}
 	if len(got) != 2 || got["diagram.png"] != "\x89PNG fake" || got["say.mp3"] != "ID3 fake" {
 		t.Fatalf("media read back: %q", got)
+	}
+}
+
+// Reviews added by AddReview, in time order across cards, come out as
+// the same revlog as ExportProgress.Log would give.
+func TestAPKGAddReview(t *testing.T) {
+	t0 := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	cards := []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: KindBasic, Front: "B?", Back: "b"}}
+	reviews := []struct {
+		id string
+		r  ExportReview
+	}{
+		{"a", ExportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
+		{"b", ExportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
+		{"a", ExportReview{Time: t0.Add(72 * time.Hour), Rating: fsrs.Easy, Duration: 2 * time.Second}},
+	}
+	var buf bytes.Buffer
+	w, err := NewAPKGWriter(&buf, APKGOptions{Now: t0.Add(100 * time.Hour), WithScheduling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards {
+		st := fsrs.Card{State: fsrs.Review, Due: t0.Add(200 * time.Hour), LastReview: t0.Add(72 * time.Hour), Stability: 8, Difficulty: 5, Reps: 2}
+		if err := w.Add(c, nil, &ExportProgress{State: st}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range reviews {
+		if err := w.AddReview("d", r.id, r.r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.AddReview("d", "nope", reviews[0].r); err == nil {
+		t.Fatal("review of a card never added was accepted")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.apkg")
+	os.WriteFile(path, buf.Bytes(), 0o600)
+	d, err := ReadAPKG(path, ParseOptions{File: "r.apkg"}, DefaultAPKGLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]fsrs.ReviewEvent{}
+	for k, p := range d.Progress {
+		got[k] = p.Reviews
+	}
+	if a := got[Key("d", "a")]; len(a) != 2 || !a[0].Time.Equal(t0) || a[1].Rating != fsrs.Easy || a[0].Duration != 3*time.Second {
+		t.Fatalf("card a reviews %+v", a)
+	}
+	if b := got[Key("d", "b")]; len(b) != 1 || b[0].Rating != fsrs.Again {
+		t.Fatalf("card b reviews %+v", b)
 	}
 }

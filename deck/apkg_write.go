@@ -71,8 +71,9 @@ type APKGWriter struct {
 	runs    int        // sorted runs spilled to the scratch database
 	n       int
 	newPos  int
-	minDay  int64           // earliest day number a due date or review falls on
-	media   map[string]bool // files the cards refer to
+	minDay  int64            // earliest day number a due date or review falls on
+	media   map[string]bool  // files the cards refer to
+	cardIDs map[string]int64 // Key(deck, id) to Anki card id, for AddReview
 
 	// Warnings names media files the cards refer to that Media lacks.
 	Warnings []string
@@ -313,6 +314,12 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 	// Nothing can fail from here on: commit the card's ids and rows.
 	w.guids[g] = struct{}{}
 	w.noteIDs[nid] = struct{}{}
+	if w.opt.WithScheduling {
+		if w.cardIDs == nil {
+			w.cardIDs = map[string]int64{}
+		}
+		w.cardIDs[c.Key()] = nid
+	}
 	j := &apkgJob{card: c, nid: nid, guid: apkgBase91(g), tags: " " + strings.Join(tags, " ") + " ",
 		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(p)}
 	if parent != nil {
@@ -325,6 +332,35 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 		w.spill()
 	}
 	return j, nil
+}
+
+// AddReview adds one review of a card already added, for callers that read
+// reviews in time order rather than card by card (ExportProgress.Log).
+// Reviews may come in any order; Close writes them sorted.
+func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return errors.New("apkg export: AddReview after Close")
+	}
+	if !w.opt.WithScheduling {
+		return errors.New("apkg export: AddReview without WithScheduling")
+	}
+	cid, ok := w.cardIDs[Key(deckName, id)]
+	if !ok {
+		return fmt.Errorf("apkg export: review of card %q in deck %q, which was not added", id, deckName)
+	}
+	r, err := w.review(e, cid)
+	if err != nil {
+		w.err = fmt.Errorf("apkg export: card %q in deck %q: %w", id, deckName, err)
+		return w.err
+	}
+	w.revs.add(r)
+	if w.revs.n >= apkgRevRun {
+		w.spill()
+	}
+	return nil
 }
 
 // renderFields renders the card's Markdown and computes what Anki derives

@@ -260,19 +260,21 @@ type ExportCard struct {
 	Parent   *deck.Card // the question of a follow-up
 	State    CardState
 	HadState bool
-	History  []Entry // the user's log entries for the card, oldest first (withHistory)
 }
 
-// EachExport streams the cards matching f, with the user's state of each
-// and, when withHistory, its log entries (read through the per-card
-// index, so memory stays bounded by one card's history).
-func (s *Store) EachExport(user string, f CardFilter, withHistory bool, fn func(ExportCard) error) error {
+// EachExport streams the cards matching f with the user's state of each,
+// then, if entry is set, the user's log entries for those cards in time
+// order, all from one snapshot (one read transaction). Reading the log in
+// its own order, rather than card by card, keeps a whole-history export a
+// sequential read.
+func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) error, entry func(Entry) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		ub, _ := openUser(tx, user)
+		exported := map[string]bool{}
 		n := 0
-		return s.eachCard(tx, f, func(c StoredCard) error {
+		err := s.eachCard(tx, f, func(c StoredCard) error {
 			if n++; n%5000 == 0 {
-				s.releaseMapped(tx.Size()) // keep a whole-file walk from staying resident
+				s.releaseMapped(tx.Size()) // a whole-file walk need not stay resident
 			}
 			ec := ExportCard{StoredCard: c}
 			if c.Parent != "" {
@@ -289,14 +291,33 @@ func (s *Store) EachExport(user string, f CardFilter, withHistory bool, fn func(
 				if ec.State, ec.HadState, err = ub.getState(c.Key()); err != nil {
 					return err
 				}
-				if withHistory {
-					if ec.History, err = ub.history(c.Key()); err != nil {
-						return err
-					}
-				}
 			}
-			return fn(ec)
+			if entry != nil {
+				exported[c.Key()] = true
+			}
+			return card(ec)
 		})
+		if err != nil || entry == nil || ub == nil {
+			return err
+		}
+		c := ub.log.Cursor()
+		n = 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%50000 == 0 {
+				s.releaseMapped(tx.Size())
+			}
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return fmt.Errorf("user %q log: %w", user, err)
+			}
+			if !exported[e.Card] {
+				continue
+			}
+			if err := entry(e); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -160,31 +160,6 @@ func checkUser(ub *userBuckets, cards map[string]cardMeta, r *Report) error {
 		r.add(u, "new card %s is missing from the new-card index", showKey([]byte(card)))
 	}
 
-	// The per-card history index lists exactly the log's entries.
-	wantHist := map[string]bool{}
-	err = ub.log.ForEach(func(k, v []byte) error {
-		if e, err := decodeEntry(k, v); err == nil {
-			wantHist[string(histKey(e.Card, e.Key))] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = ub.hist.ForEach(func(k, _ []byte) error {
-		if !wantHist[string(k)] {
-			r.add(u, "history index has an entry %x with no log entry", k)
-		}
-		delete(wantHist, string(k))
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if len(wantHist) > 0 {
-		r.add(u, "%d log entries are missing from the history index", len(wantHist))
-	}
-
 	// Replay the log and compare with the entries and the states.
 	rp, err := newReplayer(ub)
 	if err != nil {

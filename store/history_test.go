@@ -60,7 +60,13 @@ func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 		got.State != want.State || got.Reps != want.Reps || got.Lapses != want.Lapses || !got.LastReview.Equal(want.LastReview) {
 		t.Fatalf("imported state %+v\ngo-fsrs replay %+v", got.Card, want)
 	}
-	h, err := s.History("ann", "anki", "a")
+	var h []Entry
+	err = s.EachEntry("ann", false, func(e Entry) error {
+		if e.Card == deck.Key("anki", "a") {
+			h = append(h, e)
+		}
+		return nil
+	})
 	if err != nil || len(h) != len(events) || h[0].Duration != 8*time.Second {
 		t.Fatalf("history %+v %v", h, err)
 	}

@@ -94,14 +94,3 @@ func parseNewKey(k, v []byte) (card string, pos uint64, ok bool) {
 	}
 	return string(k[:i]) + "\x00" + string(v), binary.BigEndian.Uint64(k[i+1:]), true
 }
-
-// histKey is hist/<card key>\x00<log key>. Card keys hold no NUL after the
-// deck's, so "<card>\x00" prefixes exactly one card's entries.
-func histKey(card string, k LogKey) []byte {
-	b := make([]byte, 0, len(card)+1+len(k))
-	b = append(b, card...)
-	b = append(b, 0)
-	return append(b, k[:]...)
-}
-
-func histPrefix(card string) []byte { return append([]byte(card), 0) }

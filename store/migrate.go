@@ -50,31 +50,16 @@ func createV1(tx *bolt.Tx, now time.Time) error {
 	return meta.Put(kNextPos, u64(1))
 }
 
-// upgradeV2 (schema 1 to 2) gives every user a per-card index of the log,
-// built from the log itself, so that one card's history (exports,
-// statistics) is a prefix scan instead of a walk over every review; and
-// writes each due-index entry's value (dueEntry), so the queue can count
-// and order due cards without reading their states and cards.
+// upgradeV2 (schema 1 to 2) writes each due-index entry's value
+// (dueEntry), so the queue can count and order due cards without reading
+// their states and cards.
 func upgradeV2(tx *bolt.Tx, _ time.Time) error {
 	users := tx.Bucket(bUsers)
 	return users.ForEachBucket(func(name []byte) error {
 		u := users.Bucket(name)
-		hist, err := u.CreateBucketIfNotExists(bHist)
-		if err != nil {
-			return err
-		}
-		log, due := u.Bucket(bLog), u.Bucket(bDue)
-		if log == nil || due == nil {
+		due := u.Bucket(bDue)
+		if due == nil {
 			return fmt.Errorf("user %q: %w: missing bucket", name, ErrBadRecord)
-		}
-		if err := log.ForEach(func(k, v []byte) error {
-			e, err := decodeEntry(k, v)
-			if err != nil {
-				return fmt.Errorf("user %q: %w", name, err)
-			}
-			return hist.Put(histKey(e.Card, e.Key), nil)
-		}); err != nil {
-			return err
 		}
 		type entry struct{ k, v []byte }
 		var fix []entry

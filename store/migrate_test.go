@@ -10,15 +10,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
 	"srs/fsrs"
 )
 
 var updateSchema1 = flag.Bool("update-schema1", false, "rewrite testdata/schema1.db")
 
 // writeSchema1 makes a database in the first schema's layout: schema 2
-// only added the per-user hist/ index, so a schema-2 database without it,
-// marked schema 1, is byte for byte what schema-1 srs wrote.
+// only gave due-index entries their values, so a schema-2 database with
+// empty ones, marked schema 1, is what schema-1 srs wrote.
 func writeSchema1(t *testing.T, path string) {
 	s, err := Open(path, Options{Now: t0})
 	if err != nil {
@@ -31,7 +30,17 @@ func writeSchema1(t *testing.T, path string) {
 			return err
 		}
 		users := tx.Bucket(bUsers)
-		return users.ForEachBucket(func(name []byte) error { return users.Bucket(name).DeleteBucket(bHist) })
+		return users.ForEachBucket(func(name []byte) error {
+			due := users.Bucket(name).Bucket(bDue)
+			var keys [][]byte
+			due.ForEach(func(k, _ []byte) error { keys = append(keys, append([]byte(nil), k...)); return nil })
+			for _, k := range keys {
+				if err := due.Put(k, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -70,13 +79,9 @@ func TestMigrateSchema1(t *testing.T) {
 	if r.Schema != SchemaVersion || len(r.Problems) != 0 || r.Entries == 0 {
 		t.Fatalf("after upgrade: %+v", r)
 	}
-	// The new index serves a card's history.
-	var card string
-	s.EachEntry("ann", false, func(e Entry) error { card = e.Card; return ErrStop })
-	d, id := deck.SplitKey(card)
-	h, err := s.History("ann", d, id)
-	if err != nil || len(h) == 0 {
-		t.Fatalf("history of %s after upgrade: %v %v", card, h, err)
+	// The upgraded due index serves the queue, siblings and all.
+	if st, err := s.Status("ann", t0.Add(300*24*time.Hour)); err != nil || st.Total.Review == 0 {
+		t.Fatalf("status after upgrade: %+v %v", st, err)
 	}
 	// Reviews go on in the upgraded file.
 	q := queue(t, s, "ann", t0.Add(300*24*time.Hour), QueueOptions{})

@@ -88,18 +88,6 @@ func (ub *userBuckets) rebuild(cards map[string]cardMeta, res *RebuildResult) er
 	if err := clearBucket(ub.new); err != nil {
 		return err
 	}
-	if err := clearBucket(ub.hist); err != nil {
-		return err
-	}
-	if err := ub.log.ForEach(func(k, v []byte) error {
-		e, err := decodeEntry(k, v)
-		if err != nil {
-			return err
-		}
-		return ub.hist.Put(histKey(e.Card, e.Key), nil)
-	}); err != nil {
-		return err
-	}
 	for k, c := range cards {
 		st, had := rp.states[k], rp.had[k]
 		if had {

@@ -63,9 +63,6 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
 	key = ub.nextLogKey(c.Time)
 	e := Entry{Key: key, Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
 		Before: c.Before, HadState: c.HadState, After: c.After}
-	if err := ub.hist.Put(histKey(c.Card, key), nil); err != nil {
-		return key, err
-	}
 	return key, ub.log.Put(key[:], encodeEntry(e))
 }
 
@@ -110,9 +107,6 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
 		}
 		if err := ub.setState(tx, e.Card, e.After, true, e.Before, e.HadState); err != nil {
-			return err
-		}
-		if err := ub.hist.Delete(histKey(e.Card, key)); err != nil {
 			return err
 		}
 		return ub.log.Delete(key[:])

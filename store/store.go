@@ -29,8 +29,6 @@
 //	    new/<deck>\x00<pos BE8>       card id
 //	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
 //	                           entries with the same t
-//	    hist/<deck>\x00<id>\x00<log key>   empty; one card's log entries,
-//	                           so its history is a prefix scan (schema 2)
 //
 // # Invariants
 //
@@ -41,8 +39,7 @@
 //     is not suspended, and is not retired; the key's position is the
 //     card's position.
 //   - Every state change is one log entry holding the state before and
-//     after, written in the same transaction as the state, the index and
-//     the entry's hist/ key.
+//     after, written in the same transaction as the state and the index.
 //     Replaying the log through FSRS (Rebuild) recomputes every state.
 //
 // Queries never scan all cards: what is due is a range scan of due/ up to
@@ -93,7 +90,6 @@ var (
 	bDue      = []byte("due")
 	bNew      = []byte("new")
 	bLog      = []byte("log")
-	bHist     = []byte("hist")
 
 	kApp     = []byte("app")
 	kSchema  = []byte("schema")

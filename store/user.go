@@ -37,7 +37,6 @@ type userBuckets struct {
 	due      *bolt.Bucket
 	new      *bolt.Bucket
 	log      *bolt.Bucket
-	hist     *bolt.Bucket
 }
 
 func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
@@ -52,9 +51,8 @@ func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
 		due:      u.Bucket(bDue),
 		new:      u.Bucket(bNew),
 		log:      u.Bucket(bLog),
-		hist:     u.Bucket(bHist),
 	}
-	if ub.settings == nil || ub.state == nil || ub.due == nil || ub.new == nil || ub.log == nil || ub.hist == nil {
+	if ub.settings == nil || ub.state == nil || ub.due == nil || ub.new == nil || ub.log == nil {
 		return nil, fmt.Errorf("user %q: %w: missing bucket", name, ErrBadRecord)
 	}
 	return ub, nil
@@ -74,7 +72,7 @@ func ensureUser(tx *bolt.Tx, name string, now time.Time) (*userBuckets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
-	for _, b := range [][]byte{bSettings, bState, bDue, bNew, bLog, bHist} {
+	for _, b := range [][]byte{bSettings, bState, bDue, bNew, bLog} {
 		if _, err := u.CreateBucket(b); err != nil {
 			return nil, fmt.Errorf("create user %q: %w", name, err)
 		}
