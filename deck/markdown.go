@@ -89,6 +89,9 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 
 	for _, c := range cards {
 		c.finish(fm.tags)
+		if len(c.Back) > MaxFieldSize {
+			return nil, fmt.Errorf("%s: the card's answer is %d bytes, larger than %d", c.Source, len(c.Back), MaxFieldSize)
+		}
 		d.Cards = append(d.Cards, c.Card)
 	}
 	if err := d.Validate(); err != nil {

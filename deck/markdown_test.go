@@ -324,3 +324,9 @@ func wantParseError(t *testing.T, err error, want string) {
 		t.Errorf("error is not one line: %q", err)
 	}
 }
+
+func TestParseMarkdownFieldLimit(t *testing.T) {
+	src := "## big\n" + strings.Repeat("word ", MaxFieldSize/5+10) + "\n## small\nok\n"
+	_, err := ParseMarkdown(strings.NewReader(src), ParseOptions{File: "f.md"})
+	wantParseError(t, err, "f.md:1: the card's answer is")
+}
