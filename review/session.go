@@ -80,17 +80,7 @@ func New(cfg Config) *Session {
 	return &Session{cfg: cfg}
 }
 
-func (s *Session) with(fn func(*store.Store) error) error {
-	st, err := s.cfg.Open()
-	if err != nil {
-		return err
-	}
-	err = fn(st)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func (s *Session) with(fn func(*store.Store) error) error { return store.With(s.cfg.Open, fn) }
 
 // Next returns the card to show now, or nil when the session is over.
 func (s *Session) Next() (*Card, error) {

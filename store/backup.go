@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -19,9 +20,9 @@ func (s *Store) Backup(path string) (int64, error) {
 		return 0, fmt.Errorf("backup %s: that is the database itself", path)
 	}
 	var n int64
-	err := writeAtomic(path, func(f *os.File) error {
+	err := WriteFileAtomic(path, func(w io.Writer) error {
 		return s.db.View(func(tx *bolt.Tx) (err error) {
-			n, err = tx.WriteTo(f)
+			n, err = tx.WriteTo(w)
 			return err
 		})
 	})
@@ -39,30 +40,50 @@ func abs(p string) string {
 	return a
 }
 
-// writeAtomic writes a file through a temporary sibling, syncs it and
-// renames it over path.
-func writeAtomic(path string, write func(*os.File) error) error {
+// WriteFileAtomic writes a file the way srs writes every file it makes
+// (backups, exports, restored databases): through a temporary sibling,
+// buffered, synced and renamed over path, so that a crash or an error
+// never leaves a half-written file under the name.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
+	if err == nil {
+		err = os.Chmod(tmp, 0o600)
+	}
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// With opens a store with open, runs fn on it and closes it: the shape of
+// every piece of work srs does, since it holds the file only while it
+// works.
+func With(open func() (*Store, error), fn func(*Store) error) error {
+	s, err := open()
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // LastActivity is the time of the newest log entry of any user, zero for
@@ -125,7 +146,7 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer src.Close()
-	if err := writeAtomic(dbPath, func(f *os.File) error { _, err := io.Copy(f, src); return err }); err != nil {
+	if err := WriteFileAtomic(dbPath, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
 		return fmt.Errorf("restore %s: %w", from, err)
 	}
 	return nil

@@ -134,17 +134,7 @@ func (e *Env) Open() (*store.Store, error) {
 }
 
 // with runs fn on an open store and closes it.
-func (e *Env) with(fn func(*store.Store) error) error {
-	st, err := e.Open()
-	if err != nil {
-		return err
-	}
-	err = fn(st)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func (e *Env) with(fn func(*store.Store) error) error { return store.With(e.Open, fn) }
 
 func (e *Env) prepare(st *store.Store) error {
 	have, err := st.BuiltinVersion()

@@ -76,7 +76,7 @@ func runExport(o *exportOptions) error {
 			err = bw.Flush()
 		}
 	} else {
-		err = writeFileAtomic(o.Output, write)
+		err = store.WriteFileAtomic(o.Output, write)
 	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -172,27 +172,4 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", warning)
 	}
 	return n, err
-}
-
-// writeFileAtomic writes through a temporary file beside path and renames
-// it into place, so a failed export never leaves a half-written file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
