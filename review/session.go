@@ -42,6 +42,7 @@ type Card struct {
 	Counts   store.Counts    // left today, including this card
 	shownAt  time.Time       // real clock
 	now      time.Time       // scheduling clock when shown
+	sched    *fsrs.Scheduler // the user's scheduler the queue was built with
 }
 
 // Summary is what a session did.
@@ -108,7 +109,7 @@ func (s *Session) Next() (*Card, error) {
 	if len(q.Items) == 0 {
 		return nil, nil
 	}
-	c := &Card{Item: it, Counts: q.Counts, shownAt: time.Now(), now: now}
+	c := &Card{Item: it, Counts: q.Counts, shownAt: time.Now(), now: now, sched: q.Scheduler}
 	var err error
 	if c.Previews, err = q.Scheduler.Preview(schedulable(it.State.Card, now), now); err != nil {
 		return nil, fmt.Errorf("card %s: %w", it.Card.ID, err)
@@ -128,38 +129,25 @@ func schedulable(c fsrs.Card, now time.Time) fsrs.Card {
 // nothing was recorded and the session can go on.
 var ErrSkipped = errors.New("changed in another session; skipped")
 
-// Answer records rating r for c and returns the card's new state.
+// Answer records rating r for c and returns the card's new state. The
+// state comes from the scheduler the card was shown with, so a rating
+// costs one short write transaction and nothing else.
 func (s *Session) Answer(c *Card, r fsrs.Rating) (store.CardState, error) {
 	now := s.cfg.Now()
 	spent := min(s.cfg.Since(c.shownAt), MaxAnswerTime)
-	var key store.LogKey
-	var after store.CardState
-	err := s.with(func(st *store.Store) error {
-		settings, err := st.Settings(s.cfg.User)
-		if err != nil {
-			return err
-		}
-		sched, err := fsrs.NewScheduler(settings)
-		if err != nil {
-			return err
-		}
-		next, err := sched.Next(schedulable(c.State.Card, now), now, r)
-		if err != nil {
-			return err
-		}
-		after = store.CardState{Card: next, Suspended: c.State.Suspended}
-		key, err = st.Record(s.cfg.User, store.Change{Card: c.Card.Key(), Time: now, Action: store.ActRate,
-			Rating: r, Duration: spent, Before: c.State, HadState: c.HadState, After: after})
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
+	next, err := c.sched.Next(schedulable(c.State.Card, now), now, r)
+	if err != nil {
+		return store.CardState{}, err
+	}
+	after := store.CardState{Card: next, Suspended: c.State.Suspended}
+	err = s.record(c, store.Change{Card: c.Card.Key(), Time: now, Action: store.ActRate, Rating: r,
+		Duration: spent, Before: c.State, HadState: c.HadState, After: after})
+	if errors.Is(err, ErrSkipped) {
 		s.summary.Skipped = append(s.summary.Skipped, c.Card.ID)
-		return after, fmt.Errorf("card %s %w", c.Card.ID, ErrSkipped)
 	}
 	if err != nil {
 		return after, err
 	}
-	s.undo = append(s.undo, undoStep{key: key, card: c.Card.Key(), rating: r, duration: spent})
 	s.summary.Reviewed++
 	s.summary.ByRating[r]++
 	s.summary.Time += spent
@@ -175,23 +163,8 @@ func (s *Session) Suspend(c *Card) error {
 
 // Bury hides c until the end of the user's day.
 func (s *Session) Bury(c *Card) error {
-	var end time.Time
-	if err := s.with(func(st *store.Store) error {
-		settings, err := st.Settings(s.cfg.User)
-		if err != nil {
-			return err
-		}
-		sched, err := fsrs.NewScheduler(settings)
-		if err != nil {
-			return err
-		}
-		end = sched.DayOf(c.now).End
-		return nil
-	}); err != nil {
-		return err
-	}
 	after := c.State
-	after.BuriedUntil = end
+	after.BuriedUntil = c.sched.DayOf(c.now).End
 	return s.change(c, store.ActBury, after)
 }
 
@@ -200,10 +173,16 @@ func (s *Session) change(c *Card, a store.Action, after store.CardState) error {
 	if !c.HadState {
 		after.Card = schedulable(after.Card, now)
 	}
+	return s.record(c, store.Change{Card: c.Card.Key(), Time: now, Action: a,
+		Before: c.State, HadState: c.HadState, After: after})
+}
+
+// record writes a change and remembers it for Undo. A card another
+// session changed meanwhile is reported as ErrSkipped.
+func (s *Session) record(c *Card, ch store.Change) error {
 	var key store.LogKey
 	err := s.with(func(st *store.Store) (err error) {
-		key, err = st.Record(s.cfg.User, store.Change{Card: c.Card.Key(), Time: now, Action: a,
-			Before: c.State, HadState: c.HadState, After: after})
+		key, err = st.Record(s.cfg.User, ch)
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
@@ -212,7 +191,7 @@ func (s *Session) change(c *Card, a store.Action, after store.CardState) error {
 	if err != nil {
 		return err
 	}
-	s.undo = append(s.undo, undoStep{key: key, card: c.Card.Key()})
+	s.undo = append(s.undo, undoStep{key: key, card: ch.Card, rating: ch.Rating, duration: ch.Duration})
 	return nil
 }
 
