@@ -12,7 +12,9 @@
 //	    nextpos                uint64 BE, next new-card position to hand out
 //	decks/<deck>               JSON deckRecord
 //	cards/<deck>\x00<id>       JSON cardMeta: id, deck, kind, parent, tags,
-//	                           new-card position, retired flag
+//	                           new-card position, retired flag, and a
+//	                           fingerprint of the content, so a re-import
+//	                           finds unchanged cards without their text
 //	text/<deck>\x00<id>        JSON cardText: front, back, source (kept apart
 //	                           so queries over many cards decode little)
 //	users/<user>/              one bucket per user
