@@ -75,6 +75,11 @@ func (s *Store) ImportDeck(d *deck.Deck, opt ImportOptions) (ImportResult, error
 		return res, err
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
+		// Retiring, reviving and history write states and indexes, which
+		// must first catch up with the log.
+		if err := settleUsers(tx); err != nil {
+			return err
+		}
 		p, err := plan(tx, d, opt)
 		if err != nil {
 			return err
@@ -143,8 +148,10 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 			if !ok || len(pr.Reviews) == 0 && pr.State.Due.IsZero() && !pr.Suspended {
 				continue
 			}
-			if ub != nil && ub.state.Get([]byte(c.Key())) != nil {
-				continue // the user already has history for it; never double it
+			if ub != nil {
+				if _, had, _ := ub.getState(c.Key()); had {
+					continue // the user already has history for it; never double it
+				}
 			}
 			p.history = append(p.history, c)
 			p.result.History += max(len(pr.Reviews), 1)
@@ -350,7 +357,7 @@ func (p *importPlan) importHistory(tx *bolt.Tx) error {
 			if err != nil {
 				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
-			if _, err := ub.record(tx, ch); err != nil {
+			if _, err := ub.record(tx, ch, false); err != nil {
 				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
 		}

@@ -32,8 +32,12 @@ func (s *Store) Rebuild() (RebuildResult, error) {
 		}
 		return tx.Bucket(bUsers).ForEach(func(name, _ []byte) error {
 			res.Users++
-			ub, err := openUser(tx, string(name))
+			ub, err := openUserBuckets(tx, string(name))
 			if err != nil {
+				return err
+			}
+			// Replaying the whole log applies the pending entries too.
+			if err := ub.putPending(nil); err != nil {
 				return err
 			}
 			return ub.rebuild(cards, &res)

@@ -26,9 +26,10 @@ type Change struct {
 	After    CardState
 }
 
-// Record writes a change: the log entry, the new state and the index, in
-// one transaction. It fails with ErrConflict if the card's stored state is
-// not c.Before.
+// Record writes a change in one transaction: the log entry, and the card
+// listed as pending until its state and index are settled (pending.go).
+// It fails with ErrConflict if the card's state, pending changes
+// included, is not c.Before.
 func (s *Store) Record(user string, c Change) (LogKey, error) {
 	var key LogKey
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -36,13 +37,16 @@ func (s *Store) Record(user string, c Change) (LogKey, error) {
 		if err != nil {
 			return err
 		}
-		key, err = ub.record(tx, c)
+		key, err = ub.record(tx, c, true)
 		return err
 	})
 	return key, err
 }
 
-func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
+// record logs a change. Deferred, it lists the entry as pending; otherwise
+// (an import's history, many changes in one transaction) it writes the
+// state and index at once.
+func (ub *userBuckets) record(tx *bolt.Tx, c Change, deferred bool) (LogKey, error) {
 	var key LogKey
 	if c.Action == ActRate && (c.Rating < fsrs.Again || c.Rating > fsrs.Easy) {
 		return key, fmt.Errorf("rating %d: must be 1..4", c.Rating)
@@ -50,17 +54,40 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
 	if c.Action < ActRate || c.Action > ActSet {
 		return key, fmt.Errorf("unknown action %d", c.Action)
 	}
-	stored := ub.state.Get([]byte(c.Card))
-	switch {
-	case stored == nil && c.HadState, stored != nil && !c.HadState,
-		stored != nil && !bytes.Equal(stored, encodeState(c.Before)):
+	cur, had, err := ub.getState(c.Card)
+	if err != nil {
+		return key, err
+	}
+	if had != c.HadState || had && !bytes.Equal(encodeState(cur), encodeState(c.Before)) {
 		deckName, id := deck.SplitKey(c.Card)
 		return key, fmt.Errorf("card %s/%s: %w", deckName, id, ErrConflict)
 	}
-	if err := ub.setState(tx, c.Card, c.Before, c.HadState, c.After, true); err != nil {
-		return key, err
+	if !deferred {
+		if err := ub.setState(tx, c.Card, c.Before, c.HadState, c.After, true); err != nil {
+			return key, err
+		}
+	} else {
+		m, ok, err := getMeta(tx, c.Card)
+		if err != nil {
+			return key, err
+		}
+		if !ok {
+			return key, fmt.Errorf("card %q: %w", c.Card, ErrNoCard)
+		}
+		if len(ub.pendingKeys) >= maxPending {
+			if err := ub.settle(tx); err != nil {
+				return key, err
+			}
+		}
+		ub.addPending(c, m)
 	}
 	key = ub.nextLogKey(c.Time)
+	if deferred {
+		ub.pendingKeys = append(ub.pendingKeys, key)
+		if err := ub.putPending(ub.pendingKeys); err != nil {
+			return key, err
+		}
+	}
 	e := Entry{Key: key, Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
 		Before: c.Before, HadState: c.HadState, After: c.After}
 	return key, ub.log.Put(key[:], encodeEntry(e))
@@ -101,9 +128,25 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 		if e, err = decodeEntry(key[:], v); err != nil {
 			return err
 		}
+		deckName, id := deck.SplitKey(e.Card)
+		listed, superseded, err := ub.pendingOf(key, e.Card)
+		switch {
+		case err != nil:
+			return err
+		case superseded:
+			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
+		case listed:
+			// Never applied: forgetting the entry is the whole undo.
+			if err := ub.log.Delete(key[:]); err != nil {
+				return err
+			}
+			return ub.dropPending(tx, key)
+		}
+		if err := ub.settle(tx); err != nil {
+			return err
+		}
 		stored := ub.state.Get([]byte(e.Card))
 		if !bytes.Equal(stored, encodeState(e.After)) {
-			deckName, id := deck.SplitKey(e.Card)
 			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
 		}
 		if err := ub.setState(tx, e.Card, e.After, true, e.Before, e.HadState); err != nil {

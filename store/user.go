@@ -32,20 +32,42 @@ func ValidateUser(name string) error {
 // userBuckets are one user's buckets inside a transaction.
 type userBuckets struct {
 	name     string
+	user     *bolt.Bucket
 	settings *bolt.Bucket
 	state    *bolt.Bucket
 	due      *bolt.Bucket
 	new      *bolt.Bucket
 	log      *bolt.Bucket
+
+	// Ratings logged but not yet applied to state, due and new
+	// (pending.go), oldest first, and what they make of each card.
+	pendingKeys []LogKey
+	pending     map[string]*pendingCard
 }
 
+// openUser opens a user's buckets and the pending ratings laid over them.
 func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
+	ub, err := openUserBuckets(tx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := ub.loadPending(tx); err != nil {
+		return nil, err
+	}
+	return ub, nil
+}
+
+// openUserBuckets opens a user's buckets without reading the pending list,
+// for Rebuild, which recomputes everything from the log (and so repairs a
+// damaged list).
+func openUserBuckets(tx *bolt.Tx, name string) (*userBuckets, error) {
 	u := tx.Bucket(bUsers).Bucket([]byte(name))
 	if u == nil {
 		return nil, fmt.Errorf("user %q: %w", name, ErrNoUser)
 	}
 	ub := &userBuckets{
 		name:     name,
+		user:     u,
 		settings: u.Bucket(bSettings),
 		state:    u.Bucket(bState),
 		due:      u.Bucket(bDue),
@@ -196,8 +218,18 @@ func (s *Store) SetSettings(user string, st fsrs.Settings, now time.Time) error 
 	})
 }
 
-// state reads a card's state; ok is false when the user never saw it.
+// getState reads a card's state, pending ratings included; ok is false
+// when the user never saw it.
 func (ub *userBuckets) getState(card string) (CardState, bool, error) {
+	if p, ok := ub.pending[card]; ok {
+		return p.now, true, nil
+	}
+	return ub.storedState(card)
+}
+
+// storedState reads what the state bucket holds for a card, which lags
+// behind the log for pending cards.
+func (ub *userBuckets) storedState(card string) (CardState, bool, error) {
 	v := ub.state.Get([]byte(card))
 	if v == nil {
 		return CardState{}, false, nil
@@ -236,13 +268,22 @@ func (ub *userBuckets) setState(tx *bolt.Tx, card string, old CardState, hadOld 
 // index adds the entries the invariants require for a card in state st
 // (has false: no state record).
 func (ub *userBuckets) index(rec cardMeta, st CardState, has bool) error {
-	if rec.Retired || has && st.Suspended {
-		return nil
-	}
-	if !has || st.State == fsrs.New {
+	switch {
+	case indexedNew(rec, st, has):
 		return ub.new.Put(newKey(rec.Deck, rec.Pos), []byte(rec.ID))
+	case indexedDue(rec, st, has):
+		return ub.due.Put(dueKey(st.Due, rec.Key()), encodeDue(newDueEntry(st, rec.Parent)))
 	}
-	return ub.due.Put(dueKey(st.Due, rec.Key()), encodeDue(newDueEntry(st, rec.Parent)))
+	return nil
+}
+
+// indexedNew and indexedDue say which index the invariants put a card in.
+func indexedNew(rec cardMeta, st CardState, has bool) bool {
+	return !rec.Retired && (!has || !st.Suspended && st.State == fsrs.New)
+}
+
+func indexedDue(rec cardMeta, st CardState, has bool) bool {
+	return !rec.Retired && has && !st.Suspended && st.State != fsrs.New
 }
 
 // unindex removes the entries index would have added.
