@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,96 +20,137 @@ import (
 // pages.
 //
 // Until then, readers lay the pending entries over what is stored:
-// getState returns a pending card's newest state, and the queue walks the
+// getState returns a card's newest pending state, and the queue walks the
 // due and new indexes through overlayCursor. Everything else that reads
 // or writes states and indexes settles first (Stats, Check, import,
 // rebuild). The log, the source of truth, is complete either way; a crash
 // leaves the list to the next command.
 
-// maxPending bounds the list: at 12 bytes a key it stays a small value on
-// the user's page, and the overlay stays cheap to build.
+// maxPending bounds the list: at 20 bytes an entry it stays a small value
+// on the user's page.
 const maxPending = 64
 
-// pendingCard is what the pending entries make of one card.
+// pendingRef is one entry of the pending list: the log key, and a hash of
+// the card key so that finding a card's pending entries reads only those.
+type pendingRef struct {
+	key  LogKey
+	card uint64
+}
+
+const pendingRefSize = len(LogKey{}) + 8
+
+func cardHash(card string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(card))
+	return h.Sum64()
+}
+
+// pendingCard is what the pending entries make of one card, for the
+// index overlay.
 type pendingCard struct {
 	now  CardState // after the newest pending entry
 	meta cardMeta
 }
 
-// loadPending reads the user's pending list and the states it implies.
-func (ub *userBuckets) loadPending(tx *bolt.Tx) error {
-	ub.pendingKeys, ub.pending = nil, nil
+// loadPending reads the user's pending list. The overlay of the indexes is
+// built only when a cursor needs it (pendingCards).
+func (ub *userBuckets) loadPending() error {
+	ub.pendingRefs, ub.pending = nil, nil
 	v := ub.user.Get(kPending)
-	if len(v) == 0 {
-		return nil
-	}
-	if len(v)%len(LogKey{}) != 0 {
+	if len(v)%pendingRefSize != 0 {
 		return fmt.Errorf("user %q pending list of %d bytes: %w", ub.name, len(v), ErrBadRecord)
 	}
-	ub.pending = map[string]*pendingCard{}
-	for i := 0; i < len(v); i += len(LogKey{}) {
-		var k LogKey
-		copy(k[:], v[i:])
-		e, err := ub.entry(k)
-		if err != nil {
-			return err
-		}
-		ub.pendingKeys = append(ub.pendingKeys, k)
-		p := ub.pending[e.Card]
-		if p == nil {
-			p = &pendingCard{}
-			m, ok, err := getMeta(tx, e.Card)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fmt.Errorf("user %q pending entry %s: card %s: %w", ub.name, k, showKey([]byte(e.Card)), ErrNoCard)
-			}
-			p.meta = m
-			ub.pending[e.Card] = p
-		}
-		p.now = e.After
+	for i := 0; i < len(v); i += pendingRefSize {
+		var r pendingRef
+		copy(r.key[:], v[i:])
+		r.card = binary.BigEndian.Uint64(v[i+len(LogKey{}):])
+		ub.pendingRefs = append(ub.pendingRefs, r)
 	}
 	return nil
+}
+
+// putPending writes the pending list.
+func (ub *userBuckets) putPending(refs []pendingRef) error {
+	ub.pendingRefs, ub.pending = refs, nil
+	if len(refs) == 0 {
+		return ub.user.Delete(kPending)
+	}
+	v := make([]byte, 0, len(refs)*pendingRefSize)
+	for _, r := range refs {
+		v = append(v, r.key[:]...)
+		v = binary.BigEndian.AppendUint64(v, r.card)
+	}
+	return ub.user.Put(kPending, v)
 }
 
 // entry reads one log entry.
 func (ub *userBuckets) entry(k LogKey) (Entry, error) {
 	v := ub.log.Get(k[:])
 	if v == nil {
-		return Entry{}, fmt.Errorf("user %q log entry %s: %w: listed as pending but missing", ub.name, k, ErrBadRecord)
+		return Entry{}, fmt.Errorf("user %q log entry %s: %w: listed as pending but missing (srs doctor --rebuild repairs it)", ub.name, k, ErrBadRecord)
 	}
 	return decodeEntry(k[:], v)
 }
 
-// putPending writes the pending list.
-func (ub *userBuckets) putPending(keys []LogKey) error {
-	if len(keys) == 0 {
-		return ub.user.Delete(kPending)
+// latestPending is the newest pending entry for card, at index i of the
+// list; i is -1 when the card has none.
+func (ub *userBuckets) latestPending(card string) (e Entry, i int, err error) {
+	h := cardHash(card)
+	for i := len(ub.pendingRefs) - 1; i >= 0; i-- {
+		if ub.pendingRefs[i].card != h {
+			continue
+		}
+		if e, err = ub.entry(ub.pendingRefs[i].key); err != nil || e.Card == card {
+			return e, i, err
+		}
 	}
-	v := make([]byte, 0, len(keys)*len(LogKey{}))
-	for _, k := range keys {
-		v = append(v, k[:]...)
+	return Entry{}, -1, nil
+}
+
+// pendingCards builds the index overlay: each pending card's newest state.
+func (ub *userBuckets) pendingCards(tx *bolt.Tx) (map[string]*pendingCard, error) {
+	if ub.pending != nil || len(ub.pendingRefs) == 0 {
+		return ub.pending, nil
 	}
-	return ub.user.Put(kPending, v)
+	m := map[string]*pendingCard{}
+	for _, r := range ub.pendingRefs {
+		e, err := ub.entry(r.key)
+		if err != nil {
+			return nil, err
+		}
+		p := m[e.Card]
+		if p == nil {
+			meta, ok, err := getMeta(tx, e.Card)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("user %q pending entry %s: card %s: %w", ub.name, r.key, showKey([]byte(e.Card)), ErrNoCard)
+			}
+			p = &pendingCard{meta: meta}
+			m[e.Card] = p
+		}
+		p.now = e.After
+	}
+	ub.pending = m
+	return m, nil
 }
 
 // settle applies the pending entries to the states and indexes, oldest
 // first, exactly as Record once did one at a time.
 func (ub *userBuckets) settle(tx *bolt.Tx) error {
-	if len(ub.pendingKeys) == 0 {
+	if len(ub.pendingRefs) == 0 {
 		return nil
 	}
-	for _, k := range ub.pendingKeys {
-		e, err := ub.entry(k)
+	for _, r := range ub.pendingRefs {
+		e, err := ub.entry(r.key)
 		if err != nil {
 			return err
 		}
 		if err := ub.setState(tx, e.Card, e.Before, e.HadState, e.After, true); err != nil {
-			return fmt.Errorf("user %q settle log entry %s: %w", ub.name, k, err)
+			return fmt.Errorf("user %q settle log entry %s: %w", ub.name, r.key, err)
 		}
 	}
-	ub.pendingKeys, ub.pending = nil, nil
 	return ub.putPending(nil)
 }
 
@@ -167,9 +210,9 @@ func eachUserName(tx *bolt.Tx, names []string, fn func(u *bolt.Bucket, name stri
 
 // dueOverlay is the due-index entries the pending cards have now, sorted,
 // for overlayCursor.
-func (ub *userBuckets) dueOverlay() []kv {
+func dueOverlay(pending map[string]*pendingCard) []kv {
 	var out []kv
-	for card, p := range ub.pending {
+	for card, p := range pending {
 		if indexedDue(p.meta, p.now, true) {
 			out = append(out, kv{dueKey(p.now.Due, card), encodeDue(newDueEntry(p.now, p.meta.Parent))})
 		}
@@ -179,22 +222,15 @@ func (ub *userBuckets) dueOverlay() []kv {
 }
 
 // newOverlay is the new-index entries the pending cards have now, sorted.
-func (ub *userBuckets) newOverlay() []kv {
+func newOverlay(pending map[string]*pendingCard) []kv {
 	var out []kv
-	for _, p := range ub.pending {
+	for _, p := range pending {
 		if indexedNew(p.meta, p.now, true) {
 			out = append(out, kv{newKey(p.meta.Deck, p.meta.Pos), []byte(p.meta.ID)})
 		}
 	}
 	slices.SortFunc(out, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
 	return out
-}
-
-// isPending reports whether an index entry belongs to a pending card: its
-// stored entries are stale, the overlay has its current ones.
-func (ub *userBuckets) isPending(card string) bool {
-	_, ok := ub.pending[card]
-	return ok
 }
 
 type kv struct{ k, v []byte }
@@ -211,24 +247,26 @@ type overlayCursor struct {
 	started bool
 }
 
-func (ub *userBuckets) dueCursor() *overlayCursor {
-	if len(ub.pending) == 0 {
-		return &overlayCursor{c: ub.due.Cursor()}
+func (ub *userBuckets) dueCursor(tx *bolt.Tx) (*overlayCursor, error) {
+	pending, err := ub.pendingCards(tx)
+	if err != nil || len(pending) == 0 {
+		return &overlayCursor{c: ub.due.Cursor()}, err
 	}
-	return &overlayCursor{c: ub.due.Cursor(), extra: ub.dueOverlay(), skip: func(k, _ []byte) bool {
+	return &overlayCursor{c: ub.due.Cursor(), extra: dueOverlay(pending), skip: func(k, _ []byte) bool {
 		_, card, ok := parseDueKey(k)
-		return ok && ub.isPending(card)
-	}}
+		return ok && pending[card] != nil
+	}}, nil
 }
 
-func (ub *userBuckets) newCursor() *overlayCursor {
-	if len(ub.pending) == 0 {
-		return &overlayCursor{c: ub.new.Cursor()}
+func (ub *userBuckets) newCursor(tx *bolt.Tx) (*overlayCursor, error) {
+	pending, err := ub.pendingCards(tx)
+	if err != nil || len(pending) == 0 {
+		return &overlayCursor{c: ub.new.Cursor()}, err
 	}
-	return &overlayCursor{c: ub.new.Cursor(), extra: ub.newOverlay(), skip: func(k, v []byte) bool {
+	return &overlayCursor{c: ub.new.Cursor(), extra: newOverlay(pending), skip: func(k, v []byte) bool {
 		card, _, ok := parseNewKey(k, v)
-		return ok && ub.isPending(card)
-	}}
+		return ok && pending[card] != nil
+	}}, nil
 }
 
 func (o *overlayCursor) First() ([]byte, []byte) {
@@ -265,40 +303,12 @@ func (o *overlayCursor) settleStored() ([]byte, []byte) {
 	return o.sk, o.sv
 }
 
-// pendingOf reports whether key is in the pending list, and whether a later
-// pending entry changes the same card.
-func (ub *userBuckets) pendingOf(key LogKey, card string) (listed, superseded bool, err error) {
-	for i, k := range ub.pendingKeys {
-		if k != key {
-			continue
-		}
-		for _, later := range ub.pendingKeys[i+1:] {
-			e, err := ub.entry(later)
-			if err != nil {
-				return true, false, err
-			}
-			if e.Card == card {
-				return true, true, nil
-			}
-		}
-		return true, false, nil
-	}
-	return false, false, nil
+// addPending lists a logged change as pending.
+func (ub *userBuckets) addPending(key LogKey, card string) error {
+	return ub.putPending(append(slices.Clip(ub.pendingRefs), pendingRef{key, cardHash(card)}))
 }
 
-// dropPending removes key from the pending list and recomputes the overlay.
-func (ub *userBuckets) dropPending(tx *bolt.Tx, key LogKey) error {
-	keys := slices.DeleteFunc(slices.Clone(ub.pendingKeys), func(k LogKey) bool { return k == key })
-	if err := ub.putPending(keys); err != nil {
-		return err
-	}
-	return ub.loadPending(tx)
-}
-
-// addPending lays change c over the card's state in the overlay.
-func (ub *userBuckets) addPending(c Change, m cardMeta) {
-	if ub.pending == nil {
-		ub.pending = map[string]*pendingCard{}
-	}
-	ub.pending[c.Card] = &pendingCard{meta: m, now: c.After}
+// dropPending removes the entry at index i from the pending list.
+func (ub *userBuckets) dropPending(i int) error {
+	return ub.putPending(slices.Delete(slices.Clone(ub.pendingRefs), i, i+1))
 }

@@ -157,7 +157,10 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	// and ordering need (dueEntry); states and cards are read only for
 	// the cards a session will show.
 	var learnNow, learnLater, reviews []candidate
-	c := ub.dueCursor()
+	c, err := ub.dueCursor(tx)
+	if err != nil {
+		return nil, err
+	}
 	end := dueUpTo(q.Day.End)
 	var deckPrefix []byte
 	if opt.Deck != "" {
@@ -356,7 +359,10 @@ func (ub *userBuckets) newCards(tx *bolt.Tx, opt QueueOptions, limit int, t toda
 	if limit <= 0 {
 		return nil, nil
 	}
-	c := ub.newCursor()
+	c, err := ub.newCursor(tx)
+	if err != nil {
+		return nil, err
+	}
 	var k, v []byte
 	var prefix []byte
 	if opt.Deck != "" {

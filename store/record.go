@@ -67,24 +67,21 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change, deferred bool) (LogKey, err
 			return key, err
 		}
 	} else {
-		m, ok, err := getMeta(tx, c.Card)
-		if err != nil {
+		if _, ok, err := getMeta(tx, c.Card); err != nil || !ok {
+			if err == nil {
+				err = fmt.Errorf("card %q: %w", c.Card, ErrNoCard)
+			}
 			return key, err
 		}
-		if !ok {
-			return key, fmt.Errorf("card %q: %w", c.Card, ErrNoCard)
-		}
-		if len(ub.pendingKeys) >= maxPending {
+		if len(ub.pendingRefs) >= maxPending {
 			if err := ub.settle(tx); err != nil {
 				return key, err
 			}
 		}
-		ub.addPending(c, m)
 	}
 	key = ub.nextLogKey(c.Time)
 	if deferred {
-		ub.pendingKeys = append(ub.pendingKeys, key)
-		if err := ub.putPending(ub.pendingKeys); err != nil {
+		if err := ub.addPending(key, c.Card); err != nil {
 			return key, err
 		}
 	}
@@ -129,18 +126,18 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 			return err
 		}
 		deckName, id := deck.SplitKey(e.Card)
-		listed, superseded, err := ub.pendingOf(key, e.Card)
+		latest, i, err := ub.latestPending(e.Card)
 		switch {
 		case err != nil:
 			return err
-		case superseded:
+		case i >= 0 && latest.Key != key:
 			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
-		case listed:
+		case i >= 0:
 			// Never applied: forgetting the entry is the whole undo.
 			if err := ub.log.Delete(key[:]); err != nil {
 				return err
 			}
-			return ub.dropPending(tx, key)
+			return ub.dropPending(i)
 		}
 		if err := ub.settle(tx); err != nil {
 			return err

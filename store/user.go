@@ -41,8 +41,8 @@ type userBuckets struct {
 
 	// Ratings logged but not yet applied to state, due and new
 	// (pending.go), oldest first, and what they make of each card.
-	pendingKeys []LogKey
-	pending     map[string]*pendingCard
+	pendingRefs []pendingRef
+	pending     map[string]*pendingCard // built when first needed
 }
 
 // openUser opens a user's buckets and the pending ratings laid over them.
@@ -51,7 +51,7 @@ func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ub.loadPending(tx); err != nil {
+	if err := ub.loadPending(); err != nil {
 		return nil, err
 	}
 	return ub, nil
@@ -221,8 +221,9 @@ func (s *Store) SetSettings(user string, st fsrs.Settings, now time.Time) error 
 // getState reads a card's state, pending ratings included; ok is false
 // when the user never saw it.
 func (ub *userBuckets) getState(card string) (CardState, bool, error) {
-	if p, ok := ub.pending[card]; ok {
-		return p.now, true, nil
+	e, i, err := ub.latestPending(card)
+	if err != nil || i >= 0 {
+		return e.After, i >= 0, err
 	}
 	return ub.storedState(card)
 }
