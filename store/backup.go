@@ -91,8 +91,8 @@ func With(open func() (*Store, error), fn func(*Store) error) error {
 func (s *Store) LastActivity() (time.Time, error) {
 	var last time.Time
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bUsers).ForEach(func(name, _ []byte) error {
-			ub, err := openUser(tx, string(name))
+		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
+			ub, err := openUser(tx, name)
 			if err != nil {
 				return err
 			}

@@ -84,11 +84,11 @@ func (s *Store) Check() (*Report, error) {
 				}
 			}
 		}
-		return tx.Bucket(bUsers).ForEach(func(name, _ []byte) error {
+		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
 			r.Users++
-			ub, err := openUser(tx, string(name))
+			ub, err := openUser(tx, name)
 			if err != nil {
-				r.add(string(name), "%v", err)
+				r.add(name, "%v", err)
 				return nil
 			}
 			return checkUser(ub, cards, r)

@@ -278,8 +278,8 @@ func (p *importPlan) reindexUsers(tx *bolt.Tx) error {
 	if len(p.added)+len(p.revived)+len(p.retired)+len(p.reparented) == 0 {
 		return nil
 	}
-	return tx.Bucket(bUsers).ForEach(func(k, _ []byte) error {
-		ub, err := openUser(tx, string(k))
+	return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
+		ub, err := openUser(tx, name)
 		if err != nil {
 			return err
 		}

@@ -11,9 +11,13 @@ import (
 // the layout bumps it and appends a migration below.
 const SchemaVersion = 3
 
-// migrations[v] upgrades a database at schema v to v+1. Each runs inside the
-// single transaction migrate opens, so an upgrade applies whole or not at
-// all.
+// migrations[v] upgrades a database at schema v to v+1, each in a
+// transaction of its own that also records the new version: an upgrade
+// step applies whole or not at all, and a crash between steps leaves a
+// database at the earlier version, which the next open carries on from.
+// (One transaction for all steps would not do: bbolt's MoveBucket, which
+// upgradeV3 uses, would drop changes an earlier step made to the moved
+// buckets in the same transaction.)
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	0: createV1,
 	1: upgradeV2,
@@ -21,14 +25,19 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
-func migrate(tx *bolt.Tx, from uint64, now time.Time) error {
+func migrate(db *bolt.DB, from uint64, now time.Time) error {
 	for v := from; v < SchemaVersion; v++ {
-		if err := migrations[v](tx, now); err != nil {
+		err := db.Update(func(tx *bolt.Tx) error {
+			if err := migrations[v](tx, now); err != nil {
+				return err
+			}
+			return tx.Bucket(bMeta).Put(kSchema, u64(v+1))
+		})
+		if err != nil {
 			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 		}
 	}
-	meta := tx.Bucket(bMeta)
-	return meta.Put(kSchema, u64(SchemaVersion))
+	return nil
 }
 
 // createV1 lays out an empty database.
@@ -37,6 +46,7 @@ func createV1(tx *bolt.Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// bUsers held the users until schema 3 (upgradeV3).
 	for _, b := range [][]byte{bDecks, bCards, bText, bUsers} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
@@ -95,8 +105,32 @@ func upgradeV2(tx *bolt.Tx, _ time.Time) error {
 	})
 }
 
-// upgradeV3 (schema 2 to 3) changes no data: schema 3 adds each user's
-// pending list (pending.go), which a schema-2 srs would ignore, showing
-// states that lag behind the log. The version bump makes such an srs
-// refuse the file instead.
-func upgradeV3(*bolt.Tx, time.Time) error { return nil }
+// upgradeV3 (schema 2 to 3) moves each user's bucket from users/<name> to
+// the top level as user\x00<name> (a page less per rating), moving the
+// sub-buckets by reference rather than copying them. Schema 3 also adds
+// each user's pending list (pending.go), which a schema-2 srs would
+// ignore, showing states that lag behind the log: the version bump makes
+// such an srs refuse the file.
+func upgradeV3(tx *bolt.Tx, _ time.Time) error {
+	users := tx.Bucket(bUsers)
+	var names [][]byte
+	if err := users.ForEachBucket(func(k []byte) error {
+		names = append(names, append([]byte(nil), k...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, name := range names {
+		src := users.Bucket(name)
+		dst, err := tx.CreateBucket(userKey(string(name)))
+		if err != nil {
+			return fmt.Errorf("user %q: %w", name, err)
+		}
+		for _, sub := range [][]byte{bSettings, bState, bDue, bNew, bLog} {
+			if err := tx.MoveBucket(sub, src, dst); err != nil {
+				return fmt.Errorf("user %q bucket %s: %w", name, sub, err)
+			}
+		}
+	}
+	return tx.DeleteBucket(bUsers)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,6 +79,16 @@ func TestMigrateSchema1(t *testing.T) {
 	}
 	if r.Schema != SchemaVersion || len(r.Problems) != 0 || r.Entries == 0 {
 		t.Fatalf("after upgrade: %+v", r)
+	}
+	// Schema 3 moved the users to the top level, history and all.
+	s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bUsers) != nil || userBucket(tx, "ann") == nil || userBucket(tx, "bob") == nil {
+			t.Error("users not moved to the top level")
+		}
+		return nil
+	})
+	if users, _ := s.Users(); fmt.Sprint(users) != "[ann bob]" {
+		t.Fatalf("users after upgrade: %v", users)
 	}
 	// The upgraded due index serves the queue, siblings and all.
 	if st, err := s.Status("ann", t0.Add(300*24*time.Hour)); err != nil || st.Total.Review == 0 {

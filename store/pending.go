@@ -194,12 +194,11 @@ func settleUsers(tx *bolt.Tx, users ...string) error {
 // eachUserName calls fn for each named user that exists, or for every
 // user when none is named.
 func eachUserName(tx *bolt.Tx, names []string, fn func(u *bolt.Bucket, name string) error) error {
-	users := tx.Bucket(bUsers)
 	if len(names) == 0 {
-		return users.ForEachBucket(func(k []byte) error { return fn(users.Bucket(k), string(k)) })
+		return forEachUser(tx, func(name string, u *bolt.Bucket) error { return fn(u, name) })
 	}
 	for _, n := range names {
-		if u := users.Bucket([]byte(n)); u != nil {
+		if u := userBucket(tx, n); u != nil {
 			if err := fn(u, n); err != nil {
 				return err
 			}

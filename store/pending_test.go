@@ -52,7 +52,7 @@ func pendingCount(t *testing.T, s *Store, user string) int {
 	t.Helper()
 	n := 0
 	s.db.View(func(tx *bolt.Tx) error {
-		n = len(tx.Bucket(bUsers).Bucket([]byte(user)).Get(kPending)) / pendingRefSize
+		n = len(userBucket(tx, user).Get(kPending)) / pendingRefSize
 		return nil
 	})
 	return n
@@ -235,7 +235,7 @@ func TestDamagedPendingList(t *testing.T) {
 	it := queue(t, s, "ann", t0, QueueOptions{}).Items[0]
 	rate(t, s, "ann", it, t0, fsrs.Good)
 	s.db.Update(func(tx *bolt.Tx) error {
-		u := tx.Bucket(bUsers).Bucket([]byte("ann"))
+		u := userBucket(tx, "ann")
 		return u.Put(kPending, append(append([]byte(nil), u.Get(kPending)...), make([]byte, pendingRefSize)...))
 	})
 	if _, err := s.Queue("ann", t0, QueueOptions{}); err == nil || !strings.Contains(err.Error(), "listed as pending but missing") {

@@ -19,7 +19,7 @@ func dump(t *testing.T, s *Store, user string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := s.db.View(func(tx *bolt.Tx) error {
-		u := tx.Bucket(bUsers).Bucket([]byte(user))
+		u := userBucket(tx, user)
 		return u.ForEachBucket(func(name []byte) error {
 			return u.Bucket(name).ForEach(func(k, v []byte) error {
 				out[string(name)+"/"+string(k)] = string(v)

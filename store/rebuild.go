@@ -30,9 +30,9 @@ func (s *Store) Rebuild() (RebuildResult, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bUsers).ForEach(func(name, _ []byte) error {
+		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
 			res.Users++
-			ub, err := openUserBuckets(tx, string(name))
+			ub, err := openUserBuckets(tx, name)
 			if err != nil {
 				return err
 			}

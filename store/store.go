@@ -17,7 +17,8 @@
 //	                           finds unchanged cards without their text
 //	text/<deck>\x00<id>        JSON cardText: front, back, source (kept apart
 //	                           so queries over many cards decode little)
-//	users/<user>/              one bucket per user
+//	user\x00<user>/            one top-level bucket per user (until schema
+//	                           3 these were users/<user>/)
 //	    settings/<t BE8>       JSON fsrs.Settings in force from time t (ns);
 //	                           the last one is current, older ones let a
 //	                           rebuild replay each review under the settings
@@ -254,7 +255,7 @@ func (s *Store) init(opt Options) error {
 		}
 		return fmt.Errorf("database %s needs an upgrade (schema %d to %d); run any srs command without read-only access", s.path, version, SchemaVersion)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return migrate(tx, version, opt.Now) })
+	return migrate(s.db, version, opt.Now)
 }
 
 // Close releases the file and its lock.

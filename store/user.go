@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -45,6 +46,29 @@ type userBuckets struct {
 	pending     map[string]*pendingCard // built when first needed
 }
 
+// userPrefix starts the name of each user's top-level bucket,
+// "user\x00<name>" (a name has no control characters). A user's bucket sits
+// at the top level rather than inside a "users" bucket because every
+// rating rewrites each bucket page on the path from the root to the log:
+// one level less is one page less per rating.
+var userPrefix = []byte("user\x00")
+
+func userKey(name string) []byte { return append(append([]byte(nil), userPrefix...), name...) }
+
+// userBucket is a user's bucket, nil if there is no such user.
+func userBucket(tx *bolt.Tx, name string) *bolt.Bucket { return tx.Bucket(userKey(name)) }
+
+// forEachUser calls fn with each user's name and bucket, in name order.
+func forEachUser(tx *bolt.Tx, fn func(name string, u *bolt.Bucket) error) error {
+	c := tx.Cursor()
+	for k, _ := c.Seek(userPrefix); k != nil && bytes.HasPrefix(k, userPrefix); k, _ = c.Next() {
+		if err := fn(string(k[len(userPrefix):]), tx.Bucket(k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // openUser opens a user's buckets and the pending ratings laid over them.
 func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
 	ub, err := openUserBuckets(tx, name)
@@ -61,7 +85,7 @@ func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
 // for Rebuild, which recomputes everything from the log (and so repairs a
 // damaged list).
 func openUserBuckets(tx *bolt.Tx, name string) (*userBuckets, error) {
-	u := tx.Bucket(bUsers).Bucket([]byte(name))
+	u := userBucket(tx, name)
 	if u == nil {
 		return nil, fmt.Errorf("user %q: %w", name, ErrNoUser)
 	}
@@ -84,13 +108,13 @@ func openUserBuckets(tx *bolt.Tx, name string) (*userBuckets, error) {
 // default settings, and every live card in its new index. That one-time
 // walk over the cards is what lets queries later avoid one.
 func ensureUser(tx *bolt.Tx, name string, now time.Time) (*userBuckets, error) {
-	if tx.Bucket(bUsers).Bucket([]byte(name)) != nil {
+	if userBucket(tx, name) != nil {
 		return openUser(tx, name)
 	}
 	if err := ValidateUser(name); err != nil {
 		return nil, err
 	}
-	u, err := tx.Bucket(bUsers).CreateBucket([]byte(name))
+	u, err := tx.CreateBucket(userKey(name))
 	if err != nil {
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
@@ -137,8 +161,8 @@ func (s *Store) EnsureUser(name string, now time.Time) error {
 func (s *Store) Users() ([]string, error) {
 	var out []string
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bUsers).ForEach(func(k, _ []byte) error {
-			out = append(out, string(k))
+		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
+			out = append(out, name)
 			return nil
 		})
 	})
