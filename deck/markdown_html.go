@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"bufio"
 	"bytes"
 	stdhtml "html"
 	"regexp"
@@ -21,11 +22,24 @@ import (
 // unsafe link targets are dropped (goldmark's safe mode).
 func MarkdownToHTML(md string) (string, error) {
 	var buf bytes.Buffer
-	if err := markdownRenderer().Convert([]byte(md), &buf); err != nil {
+	// goldmark wraps any writer that is not a bufio.Writer in a new 4 KiB
+	// one per call: an .apkg export renders hundreds of thousands of sides.
+	bw := markdownBufWriters.Get().(*bufio.Writer)
+	defer func() {
+		bw.Reset(nil)
+		markdownBufWriters.Put(bw)
+	}()
+	bw.Reset(&buf)
+	if err := markdownRenderer().Convert([]byte(md), bw); err != nil {
+		return "", err
+	}
+	if err := bw.Flush(); err != nil {
 		return "", err
 	}
 	return strings.TrimRight(buf.String(), "\n"), nil
 }
+
+var markdownBufWriters = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
 
 var markdownRenderer = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(
