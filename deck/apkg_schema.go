@@ -16,11 +16,10 @@ import (
 
 // apkgSchema11 is Anki's collection schema 11 (rslib/src/storage/schema11.sql).
 // notes.sfld is declared integer on purpose: numeric sort fields then sort
-// numerically. The writer creates the indexes last, once the tables are
-// filled in order, which is much faster than maintaining them row by row.
-const apkgSchema11 = apkgSchema11Tables + apkgSchema11Indexes
-
-const apkgSchema11Tables = `CREATE TABLE col (
+// numerically. APKGWriter writes the B-trees these statements describe
+// itself (writeNotes, writeRevlog) and keeps the statements, in this order,
+// in sqlite_schema.
+const apkgSchema11 = `CREATE TABLE col (
   id integer PRIMARY KEY,
   crt integer NOT NULL,
   mod integer NOT NULL,
@@ -84,18 +83,10 @@ CREATE TABLE graves (
   oid integer NOT NULL,
   type integer NOT NULL
 );
-`
-
-const apkgSchema11Indexes = apkgSchema11UsnIndexes + apkgSchema11OtherIndexes
-
-// The usn indexes hold one value, so their entries follow the rowid: built
-// before the revlog rows arrive in id order, they only ever append.
-const apkgSchema11UsnIndexes = `CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_notes_usn ON notes (usn);
 CREATE INDEX ix_cards_usn ON cards (usn);
 CREATE INDEX ix_revlog_usn ON revlog (usn);
-`
-
-const apkgSchema11OtherIndexes = `CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_nid ON cards (nid);
 CREATE INDEX ix_cards_sched ON cards (did, queue, due);
 CREATE INDEX ix_revlog_cid ON revlog (cid);
 CREATE INDEX ix_notes_csum ON notes (csum);

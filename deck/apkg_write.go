@@ -2,18 +2,19 @@ package deck
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,16 +42,19 @@ import (
 // ("srs:<id> <deck>") and the tags "kind::<kind>" and "parent::<id>" let
 // ReadAPKG give the cards back their srs identity.
 //
-// Cards stream into a temporary SQLite file; memory does not grow with the
-// notes. Add validates a card and settles its ids, deck and scheduling in
-// order, then hands it to a few goroutines that render the Markdown; one
-// more goroutine inserts the rows, in batches, in one transaction. Review
-// log rows are kept compactly (40 bytes each) and sorted by time in memory
-// up to apkgRevRun rows, then spilled as sorted runs to a scratch database
-// and merged by Close, so that the revlog is written in id order. Close
-// builds the indexes (cheaper once than row by row) and zips the file. An
-// error found while rendering or inserting is returned by a later Add or
-// by Close.
+// Close writes collection.anki2 itself, page by page (sqlite_file.go).
+// SQLite wants each table's rows in rowid order, and note ids are hashes,
+// so rows are gathered in temporary files first; memory does not grow with
+// the notes. Add validates a card and settles its ids, deck and scheduling
+// in order, then hands it to a few goroutines that render the Markdown;
+// one more goroutine encodes the note and card rows and appends them to a
+// spill file, remembering where each note's rows are. Review log rows are
+// kept compactly and sorted by time in memory up to apkgRevRun rows, then
+// spilled as sorted runs (apkgSorter). Close writes the tables and indexes
+// in key order, merging and sorting the same way, while other goroutines
+// deflate the pages as they come (apkgDeflater), then zips them. An error
+// found while rendering or spilling is returned by a later Add or by
+// Close.
 type APKGWriter struct {
 	out    io.Writer
 	opt    APKGOptions
@@ -58,22 +62,21 @@ type APKGWriter struct {
 	loc    *time.Location
 	prefix string
 
-	dir string
-	db  *sql.DB
-	tx  *sql.Tx
+	dir string // temporary files
 
 	// Owned by the goroutine calling Add.
 	decks   map[string]int64 // Anki deck name to id
 	deckIDs map[int64]string
 	guids   map[uint64]struct{}
 	noteIDs map[int64]struct{}
-	revs    apkgRevBuf // review log rows not yet spilled
-	runs    int        // sorted runs spilled to the scratch database
+	revs    *apkgSorter[apkgRev] // the review log
+	revSeq  uint32
 	n       int
 	newPos  int
-	minDay  int64            // earliest day number a due date or review falls on
-	media   map[string]bool  // files the cards refer to
-	cardIDs map[string]int64 // Key(deck, id) to Anki card id, for AddReview
+	minDay  int64           // earliest day number a due date or review falls on
+	minDayT time.Time       // when day minDay starts
+	media   map[string]bool // files the cards refer to
+	cardIDs apkgCardIndex   // card ids, for AddReview
 
 	// Warnings names media files the cards refer to that Media lacks.
 	Warnings []string
@@ -81,11 +84,17 @@ type APKGWriter struct {
 	closed   bool
 
 	jobs    chan *apkgJob // to the renderers
-	rows    chan apkgMsg  // to the database writer
+	rows    chan *apkgJob // to the row writer
 	render  sync.WaitGroup
-	written chan struct{} // closed when the database writer is done
+	written chan struct{} // closed when the row writer is done
 	mu      sync.Mutex
-	async   error // the first error of a renderer or the database writer
+	async   error // the first error of a renderer or the row writer
+
+	// Owned by the row writer until it is done.
+	spill    *os.File      // note and card rows, in the order they were rendered
+	spillW   *bufio.Writer // appends to spill
+	spillOff int64
+	noteRefs *apkgSorter[apkgNoteRef] // where each note's rows are, by note id
 }
 
 // apkgJob is one card on its way through the pipeline.
@@ -100,24 +109,6 @@ type apkgJob struct {
 	csum       int64
 }
 
-// apkgMsg is a rendered card, or sorted chunks of review rows to spill
-// as one run.
-type apkgMsg struct {
-	job *apkgJob
-	run [][]apkgRev
-	seq int
-}
-
-const (
-	apkgNoteBatch = 64  // notes (and cards) per INSERT
-	apkgRevBatch  = 256 // revlog rows per INSERT
-)
-
-// apkgRevRun is how many review rows are kept in memory (32 bytes each)
-// before they are spilled to the scratch database; a variable so tests can
-// exercise the spilling.
-var apkgRevRun = 1 << 20
-
 // NewAPKGWriter starts a package that Close writes to w.
 func NewAPKGWriter(w io.Writer, opt APKGOptions) (*APKGWriter, error) {
 	aw := &APKGWriter{out: w, opt: opt, now: opt.Now, prefix: opt.DeckPrefix,
@@ -129,7 +120,7 @@ func NewAPKGWriter(w io.Writer, opt APKGOptions) (*APKGWriter, error) {
 	if aw.prefix == "" {
 		aw.prefix = "srs"
 	}
-	aw.minDay = aw.dayNumber(aw.now)
+	aw.minDay, aw.minDayT = aw.dayNumber(aw.now)
 	if err := aw.open(); err != nil {
 		aw.cleanup()
 		return nil, fmt.Errorf("apkg export: %w", err)
@@ -144,39 +135,21 @@ func (w *APKGWriter) open() error {
 		return err
 	}
 	w.dir = dir
-	fileURL := func(name string) string {
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, name))}
-		return u.String()
-	}
-	// No journal and no syncs while building: the files are ours and
-	// discarded on failure. Close switches back to a rollback journal. The
-	// cache holds the note table's working set while notes arrive in
-	// (random) id order.
-	registerAPKGDriver()
-	w.db, err = sql.Open(apkgDriver, fileURL("collection.anki2")+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-32768)")
+	w.spill, err = os.Create(filepath.Join(dir, "notes"))
 	if err != nil {
 		return err
 	}
-	w.db.SetMaxOpenConns(1)
-	for _, q := range []string{
-		apkgSchema11Tables,
-		"ATTACH DATABASE '" + strings.ReplaceAll(fileURL("scratch.db"), "'", "''") + "' AS scratch",
-		"PRAGMA scratch.journal_mode=OFF",
-		"PRAGMA scratch.synchronous=OFF",
-	} {
-		if _, err := w.db.Exec(q); err != nil {
-			return err
-		}
-	}
-	w.tx, err = w.db.Begin()
-	return err
+	w.spillW = bufio.NewWriterSize(w.spill, 256<<10)
+	w.noteRefs = newAPKGSorter("notes", dir, apkgSortMemory/apkgNoteRefSize, apkgNoteRefSize, apkgNoteRefCompare, apkgPutNoteRef, apkgGetNoteRef)
+	w.revs = newAPKGSorter("revlog", dir, apkgRevRun, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
+	return nil
 }
 
-// start launches the renderers and the database writer.
+// start launches the renderers and the row writer.
 func (w *APKGWriter) start() {
 	n := min(runtime.GOMAXPROCS(0), 8)
 	w.jobs = make(chan *apkgJob, 64*n)
-	w.rows = make(chan apkgMsg, 256)
+	w.rows = make(chan *apkgJob, 256)
 	w.written = make(chan struct{})
 	for range n {
 		w.render.Add(1)
@@ -187,7 +160,7 @@ func (w *APKGWriter) start() {
 					w.fail(fmt.Errorf("card %q in deck %q: %w", j.card.ID, j.card.Deck, err))
 					continue
 				}
-				w.rows <- apkgMsg{job: j}
+				w.rows <- j
 			}
 		}()
 	}
@@ -315,10 +288,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 	w.guids[g] = struct{}{}
 	w.noteIDs[nid] = struct{}{}
 	if w.opt.WithScheduling {
-		if w.cardIDs == nil {
-			w.cardIDs = map[string]int64{}
-		}
-		w.cardIDs[c.Key()] = nid
+		w.cardIDs.add(c.Deck, c.ID, nid)
 	}
 	j := &apkgJob{card: c, nid: nid, guid: apkgBase91(g), tags: " " + strings.Join(tags, " ") + " ",
 		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(p)}
@@ -326,10 +296,9 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 		j.parentFront = &parent.Front
 	}
 	for _, r := range revs {
-		w.revs.add(r)
-	}
-	if w.revs.n >= apkgRevRun {
-		w.spill()
+		if err := w.addRev(r); err != nil {
+			return nil, err
+		}
 	}
 	return j, nil
 }
@@ -347,20 +316,66 @@ func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
 	if !w.opt.WithScheduling {
 		return errors.New("apkg export: AddReview without WithScheduling")
 	}
-	cid, ok := w.cardIDs[Key(deckName, id)]
+	cid, ok := w.cardIDs.get(deckName, id)
 	if !ok {
 		return fmt.Errorf("apkg export: review of card %q in deck %q, which was not added", id, deckName)
 	}
 	r, err := w.review(e, cid)
+	if err == nil {
+		err = w.addRev(r)
+	}
 	if err != nil {
 		w.err = fmt.Errorf("apkg export: card %q in deck %q: %w", id, deckName, err)
 		return w.err
 	}
-	w.revs.add(r)
-	if w.revs.n >= apkgRevRun {
-		w.spill()
-	}
 	return nil
+}
+
+// apkgCardIndex finds a card's Anki id by its deck and ID. AddReview looks
+// one up per review, in time order, so at random: a map keyed by the two
+// strings missed the cache on its slots and again on the strings' bytes,
+// about half a microsecond a review. Lookups go to a map keyed by a hash
+// of the two instead; the cards whose hashes collide, if any, are told
+// apart by the map keyed by the strings, which holds every card.
+type apkgCardIndex struct {
+	seed   maphash.Seed
+	byHash map[uint64]int64 // card id, or apkgHashCollision
+	byKey  map[apkgCardKey]int64
+}
+
+type apkgCardKey struct{ deck, id string }
+
+const apkgHashCollision = -1 // card ids are positive
+
+func (x *apkgCardIndex) hash(deck, id string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(x.seed)
+	h.WriteString(deck)
+	h.WriteByte(0)
+	h.WriteString(id)
+	return h.Sum64()
+}
+
+// add records a card, which must not be in the index yet.
+func (x *apkgCardIndex) add(deck, id string, cid int64) {
+	if x.byKey == nil {
+		x.seed = maphash.MakeSeed()
+		x.byHash, x.byKey = map[uint64]int64{}, map[apkgCardKey]int64{}
+	}
+	x.byKey[apkgCardKey{deck, id}] = cid
+	h := x.hash(deck, id)
+	if _, taken := x.byHash[h]; taken {
+		cid = apkgHashCollision
+	}
+	x.byHash[h] = cid
+}
+
+func (x *apkgCardIndex) get(deck, id string) (int64, bool) {
+	cid, ok := x.byHash[x.hash(deck, id)]
+	if cid == apkgHashCollision {
+		cid, ok = x.byKey[apkgCardKey{deck, id}]
+	}
+	return cid, ok
 }
 
 // renderFields renders the card's Markdown and computes what Anki derives
@@ -440,97 +455,184 @@ func apkgKeptMarkdown(field string) (string, bool) {
 	return string(md), true
 }
 
-// apkgBatcher runs multi-row INSERTs, preparing one statement per row
-// count. Values that are the same in every row are written into the
-// tuple as literals, so fewer arguments cross database/sql.
-type apkgBatcher struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+// writeRows encodes each rendered card's note and card rows and appends
+// them to the spill file, for Close to write in note id order.
+func (w *APKGWriter) writeRows() error {
+	mod := w.now.Unix()
+	var rec sqliteRecord
+	var buf []byte
+	for j := range w.rows {
+		rec.reset()
+		rec.null() // id, the rowid
+		rec.text(j.guid)
+		rec.int(apkgModelID)
+		rec.int(mod)
+		rec.int(-1) // usn
+		rec.text(j.tags)
+		rec.text(j.flds)
+		rec.numeric(j.sfld) // declared integer: numeric sort fields are stored as numbers
+		rec.int(j.csum)
+		rec.int(0) // flags
+		rec.text("")
+		buf = rec.appendTo(buf[:0])
+		noteLen := len(buf)
+		buf = j.sched.appendSpill(buf, j.did, j.csum)
+		if _, err := w.spillW.Write(buf); err != nil {
+			return err
+		}
+		ref := apkgNoteRef{nid: j.nid, off: w.spillOff, noteLen: uint32(noteLen), cardLen: uint32(len(buf) - noteLen)}
+		w.spillOff += int64(len(buf))
+		if err := w.noteRefs.add(ref); err != nil {
+			return err
+		}
+	}
+	return w.spillW.Flush()
 }
 
-// apkgTuple is a table's VALUES tuple and how many "?" it holds.
-// (Numbered parameters, which would let a tuple use one twice, bind much
-// more slowly in modernc's driver.)
-type apkgTuple struct {
-	table, tuple string
-	params       int
+// apkgNoteRef locates a note's row and its card's columns in the spill file.
+type apkgNoteRef struct {
+	nid, off         int64
+	noteLen, cardLen uint32
 }
 
-func (b *apkgBatcher) exec(t apkgTuple, args []any) error {
-	rows := len(args) / t.params
-	key := t.table + "/" + strconv.Itoa(rows)
-	st := b.stmts[key]
-	if st == nil {
-		var err error
-		st, err = b.tx.Prepare("INSERT INTO " + t.table + " VALUES " + strings.Repeat(t.tuple+", ", rows-1) + t.tuple)
+const apkgNoteRefSize = 24
+
+func apkgNoteRefCompare(a, b apkgNoteRef) int { return cmp.Compare(a.nid, b.nid) } // note ids are unique
+
+func apkgPutNoteRef(b []byte, r apkgNoteRef) {
+	binary.LittleEndian.PutUint64(b, uint64(r.nid))
+	binary.LittleEndian.PutUint64(b[8:], uint64(r.off))
+	binary.LittleEndian.PutUint32(b[16:], r.noteLen)
+	binary.LittleEndian.PutUint32(b[20:], r.cardLen)
+}
+
+func apkgGetNoteRef(b []byte) apkgNoteRef {
+	return apkgNoteRef{nid: int64(binary.LittleEndian.Uint64(b)), off: int64(binary.LittleEndian.Uint64(b[8:])),
+		noteLen: binary.LittleEndian.Uint32(b[16:]), cardLen: binary.LittleEndian.Uint32(b[20:])}
+}
+
+// apkgSchedKey is an ix_cards_sched entry: (did, queue, due) and the card id.
+type apkgSchedKey struct {
+	did, due, cid int64
+	queue         int8
+}
+
+func apkgSchedCompare(a, b apkgSchedKey) int {
+	if c := cmp.Compare(a.did, b.did); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.queue, b.queue); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.due, b.due); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.cid, b.cid)
+}
+
+func apkgPutSchedKey(b []byte, k apkgSchedKey) {
+	binary.LittleEndian.PutUint64(b, uint64(k.did))
+	binary.LittleEndian.PutUint64(b[8:], uint64(k.due))
+	binary.LittleEndian.PutUint64(b[16:], uint64(k.cid))
+	b[24] = byte(k.queue)
+}
+
+func apkgGetSchedKey(b []byte) apkgSchedKey {
+	return apkgSchedKey{did: int64(binary.LittleEndian.Uint64(b)), due: int64(binary.LittleEndian.Uint64(b[8:])),
+		cid: int64(binary.LittleEndian.Uint64(b[16:])), queue: int8(b[24])}
+}
+
+// writeNotes writes the notes and cards tables, in note id order (a card's
+// id is its note's), and their indexes.
+func (w *APKGWriter) writeNotes(db *sqliteFile, roots map[string]uint32) error {
+	notes, cards := newSQLiteTable(db), newSQLiteTable(db)
+	notesByUsn, cardsByUsn, cardsByNote := newSQLiteIndex(db), newSQLiteIndex(db), newSQLiteIndex(db)
+	csums := w.newPairSorter("csum")
+	defer csums.close()
+	sched := newAPKGSorter("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)
+	defer sched.close()
+	mod := w.now.Unix()
+	var rec sqliteRecord
+	var buf, payload []byte
+	err := w.noteRefs.each(func(r apkgNoteRef) error {
+		n := int(r.noteLen + r.cardLen)
+		buf = slices.Grow(buf[:0], n)[:n]
+		if _, err := w.spill.ReadAt(buf, r.off); err != nil {
+			return fmt.Errorf("reading back note rows: %w", err)
+		}
+		if err := notes.insert(r.nid, buf[:r.noteLen]); err != nil {
+			return err
+		}
+		c, err := apkgReadSpill(buf[r.noteLen:])
 		if err != nil {
 			return err
 		}
-		b.stmts[key] = st
-	}
-	_, err := st.Exec(args...)
-	return err
-}
-
-func (b *apkgBatcher) close() {
-	for _, st := range b.stmts {
-		st.Close()
-	}
-}
-
-// Row tuples of the batched INSERTs.
-var (
-	apkgRevTuple = apkgTuple{"revlog", "(?, ?, -1, ?, ?, ?, ?, ?, ?)", 8}
-	apkgRunTuple = apkgTuple{"", "(?, ?, ?, ?, ?, ?, ?, ?)", 8} // table set per run
-)
-
-// writeRows inserts rendered cards into notes and cards, and spilled runs
-// of review rows into the scratch database.
-func (w *APKGWriter) writeRows() error {
-	b := &apkgBatcher{tx: w.tx, stmts: map[string]*sql.Stmt{}}
-	defer b.close()
-	mod := w.now.Unix()
-	noteT := apkgTuple{"notes", fmt.Sprintf("(?, ?, %d, %d, -1, ?, ?, ?, ?, 0, '')", apkgModelID, mod), 6}
-	cardT := apkgTuple{"cards", fmt.Sprintf("(?, ?, ?, 0, %d, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)", mod), 13}
-	notes := make([]any, 0, apkgNoteBatch*noteT.params)
-	cards := make([]any, 0, apkgNoteBatch*cardT.params)
-	flush := func() error {
-		if len(notes) == 0 {
-			return nil
+		if c.dayBased {
+			c.due -= w.minDay // days since the collection's creation
 		}
-		if err := b.exec(noteT, notes); err != nil {
+		rec.reset()
+		rec.null() // id, the rowid
+		rec.int(r.nid)
+		rec.int(c.did)
+		rec.int(0) // ord
+		rec.int(mod)
+		rec.int(-1) // usn
+		rec.int(int64(c.typ))
+		rec.int(int64(c.queue))
+		rec.int(c.due)
+		rec.int(c.ivl)
+		rec.int(c.factor)
+		rec.int(c.reps)
+		rec.int(c.lapses)
+		rec.int(c.left)
+		rec.int(0) // odue
+		rec.int(0) // odid
+		rec.int(0) // flags
+		rec.text(c.data)
+		payload = rec.appendTo(payload[:0])
+		if err := cards.insert(r.nid, payload); err != nil {
 			return err
 		}
-		if err := b.exec(cardT, cards); err != nil {
+		payload = apkgPairRecord(&rec, payload[:0], -1, r.nid)
+		if err := notesByUsn.add(payload); err != nil {
 			return err
 		}
-		notes, cards = notes[:0], cards[:0]
-		return nil
+		if err := cardsByUsn.add(payload); err != nil {
+			return err
+		}
+		if err := cardsByNote.add(apkgPairRecord(&rec, payload[:0], r.nid, r.nid)); err != nil {
+			return err
+		}
+		if err := csums.add(apkgPair{c.csum, r.nid}); err != nil {
+			return err
+		}
+		return sched.add(apkgSchedKey{did: c.did, queue: int8(c.queue), due: c.due, cid: r.nid})
+	})
+	if err != nil {
+		return err
 	}
-	for m := range w.rows {
-		if m.run != nil {
-			if err := w.writeRun(b, m.seq, m.run); err != nil {
-				return err
-			}
-			continue
-		}
-		j, s := m.job, m.job.sched
-		notes = append(notes, j.nid, j.guid, j.tags, j.flds, j.sfld, j.csum)
-		// odue marks day-based due dates until Close makes them relative
-		// to the collection's creation day; it ends up 0 as Anki expects.
-		odue := 0
-		if s.dayBased {
-			odue = 1
-		}
-		cards = append(cards, j.nid, j.nid, j.did, s.typ, s.queue, s.due, s.ivl, s.factor,
-			s.reps, s.lapses, s.left, odue, s.data)
-		if len(notes) == cap(notes) {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+	w.spill.Close()
+	bySum, bySched := newSQLiteIndex(db), newSQLiteIndex(db)
+	err = csums.each(func(p apkgPair) error {
+		return bySum.add(apkgPairRecord(&rec, payload[:0], p.k, p.rowid))
+	})
+	if err != nil {
+		return err
 	}
-	return flush()
+	err = sched.each(func(k apkgSchedKey) error {
+		rec.reset()
+		rec.int(k.did)
+		rec.int(int64(k.queue))
+		rec.int(k.due)
+		rec.int(k.cid)
+		payload = rec.appendTo(payload[:0])
+		return bySched.add(payload)
+	})
+	if err != nil {
+		return err
+	}
+	return finishTrees(roots, []apkgTree{{"notes", notes}, {"cards", cards}, {"ix_notes_usn", notesByUsn},
+		{"ix_cards_usn", cardsByUsn}, {"ix_cards_nid", cardsByNote}, {"ix_cards_sched", bySched}, {"ix_notes_csum", bySum}})
 }
 
 // deck returns the id of Anki deck name, registering it and its parents.
@@ -584,55 +686,64 @@ func (w *APKGWriter) finish() error {
 	d0 := time.Unix(w.minDay*86400, 0).UTC()
 	crt := time.Date(d0.Year(), d0.Month(), d0.Day(), 4, 0, 0, 0, w.loc)
 	_, off := crt.Zone()
-	// The rest appends in order or sorts; SQLite sizes its sort buffers
-	// from the cache size, so a smaller cache keeps the peak memory down.
-	if _, err := w.tx.Exec("PRAGMA cache_size=-8000"); err != nil {
+	dst, err := os.Create(filepath.Join(w.dir, "collection.deflate"))
+	if err != nil {
 		return err
 	}
-	if _, err := w.tx.Exec("UPDATE cards SET due = due - ?, odue = 0 WHERE odue = 1", w.minDay); err != nil {
-		return err
-	}
-	if _, err := w.tx.Exec(apkgSchema11UsnIndexes); err != nil {
-		return err
-	}
-	if err := w.writeRevlog(); err != nil {
-		return err
-	}
-	if _, err := w.tx.Exec(apkgSchema11OtherIndexes); err != nil {
-		return err
-	}
+	defer dst.Close()
+	deflater := newAPKGDeflater(dst)
+	defer deflater.Close()
+	db := newSQLiteFile(deflater)
+	roots := map[string]uint32{}
+
 	decks := map[string]any{"1": apkgDeckJSON(1, "Default", 0)}
 	for name, id := range w.decks {
 		decks[strconv.FormatInt(id, 10)] = apkgDeckJSON(id, name, w.now.Unix())
 	}
 	ms := w.now.UnixMilli()
-	_, err := w.tx.Exec("INSERT INTO col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags) VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
-		crt.Unix(), ms, ms, apkgConfJSON(w.newPos+1, -off/60), apkgModelsJSON(), apkgMustJSON(decks), apkgDconfJSON(w.now.Unix()))
+	var rec sqliteRecord
+	rec.null() // id, the rowid
+	rec.int(crt.Unix())
+	rec.int(ms) // mod
+	rec.int(ms) // scm
+	rec.int(11) // ver
+	rec.int(0)  // dty
+	rec.int(0)  // usn
+	rec.int(0)  // ls
+	rec.text(apkgConfJSON(w.newPos+1, -off/60))
+	rec.text(apkgModelsJSON())
+	rec.text(apkgMustJSON(decks))
+	rec.text(apkgDconfJSON(w.now.Unix()))
+	rec.text("{}") // tags
+	col := newSQLiteTable(db)
+	if err := col.insert(1, rec.appendTo(nil)); err != nil {
+		return err
+	}
+	if err := w.writeNotes(db, roots); err != nil {
+		return err
+	}
+	if err := w.writeRevlog(db, roots); err != nil {
+		return err
+	}
+	if err := finishTrees(roots, []apkgTree{{"col", col}, {"graves", newSQLiteTable(db)}}); err != nil {
+		return err
+	}
+	if err := db.createSchema(apkgSchema11, roots); err != nil {
+		return err
+	}
+	page1, err := db.close()
 	if err != nil {
 		return err
 	}
-	if err := w.tx.Commit(); err != nil {
-		return err
+	if err := deflater.Close(); err != nil {
+		return fmt.Errorf("compressing the collection: %w", err)
 	}
-	w.tx = nil
-	for _, q := range []string{"DETACH DATABASE scratch", "PRAGMA journal_mode=DELETE"} {
-		if _, err := w.db.Exec(q); err != nil {
-			return err
-		}
-	}
-	if err := w.db.Close(); err != nil {
-		return err
-	}
-	w.db = nil
-	return w.writeZip()
+	return w.writeZip(page1, deflater)
 }
 
-func (w *APKGWriter) writeZip() error {
-	f, err := os.Open(filepath.Join(w.dir, "collection.anki2"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+// writeZip writes the package: the collection, whose pages after the first
+// are already compressed, then the media.
+func (w *APKGWriter) writeZip(page1 []byte, collection *apkgDeflater) error {
 	zw := zip.NewWriter(w.out)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
@@ -644,7 +755,7 @@ func (w *APKGWriter) writeZip() error {
 		}
 		return err
 	}
-	if err := member("collection.anki2", f); err != nil {
+	if err := w.writeCollection(zw, page1, collection); err != nil {
 		return err
 	}
 	// Media: members "0", "1", ... and the JSON map naming them.
@@ -686,6 +797,10 @@ func (w *APKGWriter) noteMedia(c *Card) {
 		return
 	}
 	for _, text := range []string{c.Front, c.Back} {
+		// Most cards have no reference at all; both forms hold one of these.
+		if !strings.Contains(text, "](") && !strings.Contains(text, "[sound:") {
+			continue
+		}
 		for _, m := range apkgMediaRefRE.FindAllStringSubmatch(text, -1) {
 			name := m[1] + m[2]
 			if apkgSafeMediaName(name) {
@@ -698,16 +813,17 @@ func (w *APKGWriter) noteMedia(c *Card) {
 	}
 }
 
-// cleanup releases the pipeline, the database and the temporary directory.
+// cleanup releases the pipeline, the temporary files and their directory.
 func (w *APKGWriter) cleanup() {
 	w.stop()
-	if w.tx != nil {
-		w.tx.Rollback()
-		w.tx = nil
+	if w.spill != nil {
+		w.spill.Close()
 	}
-	if w.db != nil {
-		w.db.Close()
-		w.db = nil
+	if w.noteRefs != nil {
+		w.noteRefs.close()
+	}
+	if w.revs != nil {
+		w.revs.close()
 	}
 	if w.dir != "" {
 		os.RemoveAll(w.dir)

@@ -1,6 +1,8 @@
 package deck
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,6 +19,40 @@ type apkgSched struct {
 	left                           int64
 	dayBased                       bool // due is a day number, made relative to crt by Close
 	data                           string
+}
+
+// apkgSpilledCard is a card row's columns as the spill file keeps them
+// until Close writes the cards table.
+type apkgSpilledCard struct {
+	apkgSched
+	did, csum int64
+}
+
+// appendSpill appends the card's columns, with its deck and its note's
+// checksum, to b: varints, then data.
+func (s *apkgSched) appendSpill(b []byte, did, csum int64) []byte {
+	day := int64(0)
+	if s.dayBased {
+		day = 1
+	}
+	for _, v := range [...]int64{did, csum, int64(s.typ), int64(s.queue), s.due, s.ivl, s.factor, s.reps, s.lapses, s.left, day} {
+		b = binary.AppendVarint(b, v)
+	}
+	return append(b, s.data...)
+}
+
+// apkgReadSpill reads what appendSpill wrote.
+func apkgReadSpill(b []byte) (apkgSpilledCard, error) {
+	var v [11]int64
+	for i := range v {
+		x, n := binary.Varint(b)
+		if n <= 0 {
+			return apkgSpilledCard{}, errors.New("reading back card rows: damaged spill file")
+		}
+		v[i], b = x, b[n:]
+	}
+	return apkgSpilledCard{did: v[0], csum: v[1], apkgSched: apkgSched{typ: int(v[2]), queue: int(v[3]), due: v[4], ivl: v[5],
+		factor: v[6], reps: v[7], lapses: v[8], left: v[9], dayBased: v[10] == 1, data: string(b)}}, nil
 }
 
 // schedule maps a card's state onto Anki's columns (anki-apkg.md §5).
@@ -103,9 +139,7 @@ func (w *APKGWriter) review(e ExportReview, cid int64) (apkgRev, error) {
 	if e.Rating < fsrs.Again || e.Rating > fsrs.Easy {
 		return apkgRev{}, fmt.Errorf("review at %s: rating %d", e.Time.Format(time.RFC3339), e.Rating)
 	}
-	if d := w.dayNumber(e.Time); d < w.minDay {
-		w.minDay = d
-	}
+	w.seeDay(e.Time)
 	var typ int8
 	switch e.Before.State {
 	case fsrs.Review:
@@ -153,16 +187,26 @@ func apkgRevlogInterval(c fsrs.Card, from time.Time) int64 {
 }
 
 // dayNumber is the user's day t falls on (days start at 04:00 local, as
-// conf.rollover says), counted from 1970-01-01.
-func (w *APKGWriter) dayNumber(t time.Time) int64 {
-	start := fsrs.DayOf(t, w.loc, 4).Start.In(w.loc)
-	return time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400
+// conf.rollover says), counted from 1970-01-01, and when that day starts.
+func (w *APKGWriter) dayNumber(t time.Time) (int64, time.Time) {
+	start := fsrs.DayOf(t, w.loc, 4).Start
+	l := start.In(w.loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400, start
+}
+
+// seeDay lowers minDay to t's day. Reviews come mostly in time order, so
+// most fall on or after the earliest day seen and need no calendar work.
+func (w *APKGWriter) seeDay(t time.Time) {
+	if !t.Before(w.minDayT) {
+		return
+	}
+	w.minDay, w.minDayT = w.dayNumber(t)
 }
 
 func (w *APKGWriter) dueDay(t time.Time) int64 {
-	d := w.dayNumber(t)
+	d, start := w.dayNumber(t)
 	if d < w.minDay {
-		w.minDay = d
+		w.minDay, w.minDayT = d, start
 	}
 	return d
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
@@ -23,19 +24,18 @@ const (
 	sqlitePendingByte = 0x40000000
 )
 
-// sqliteFile writes an SQLite database file in one pass. Pages are
-// appended in the order they are numbered, through a buffer, except page
-// 1, which holds the header and the root of sqlite_schema and is written
-// by close once every root page is known. The result is in rollback
+// sqliteFile writes an SQLite database file in one pass. Pages 2, 3, ...
+// go to a stream in the order they are numbered; page 1, which holds the
+// header and the root of sqlite_schema, is made by close once every root
+// page is known, for the caller to put first. The result is in rollback
 // journal mode (legacy file format versions 1), schema format 4, UTF-8,
 // with no free pages.
 type sqliteFile struct {
-	f        *os.File
 	bw       *bufio.Writer
 	pageSize int
 	next     uint32 // the number the next appended page gets
 	lockPage uint32 // the page holding sqlitePendingByte, left empty
-	count    uint32 // pages handed to bw so far, page 1 included
+	count    uint32 // pages handed to bw so far, counting page 1
 	schema   []sqliteSchemaRow
 	err      error
 	scratch  []byte // one page, for overflow pages
@@ -46,16 +46,27 @@ type sqliteSchemaRow struct {
 	root                  uint32
 }
 
-// newSQLiteFile starts a database in f, which must be empty.
-func newSQLiteFile(f *os.File) (*sqliteFile, error) {
-	w := &sqliteFile{f: f, bw: bufio.NewWriterSize(f, 1<<20), pageSize: sqlitePageSize, next: 2,
+// newSQLiteFile starts a database whose pages from page 2 on are
+// written to out.
+func newSQLiteFile(out io.Writer) *sqliteFile {
+	return &sqliteFile{bw: bufio.NewWriterSize(out, 1<<20), pageSize: sqlitePageSize, next: 2, count: 1,
 		lockPage: sqlitePendingByte/sqlitePageSize + 1, scratch: make([]byte, sqlitePageSize)}
-	// Page 1 is written last; hold its place.
-	if _, err := w.bw.Write(make([]byte, w.pageSize)); err != nil {
-		return nil, err
+}
+
+// newSQLiteFileOn starts a database in the empty file f; closeOn
+// finishes it.
+func newSQLiteFileOn(f *os.File) *sqliteFile {
+	return newSQLiteFile(io.NewOffsetWriter(f, sqlitePageSize))
+}
+
+// closeOn finishes a database started by newSQLiteFileOn.
+func (w *sqliteFile) closeOn(f *os.File) error {
+	page1, err := w.close()
+	if err != nil {
+		return err
 	}
-	w.count = 1
-	return w, nil
+	_, err = f.WriteAt(page1, 0)
+	return err
 }
 
 // alloc reserves the next page number; pages must be put in the order
@@ -134,8 +145,9 @@ func (w *sqliteFile) create(typ, name, table, sql string, root uint32) {
 
 // createSchema splits a script of CREATE TABLE and CREATE INDEX statements
 // (one per ";", no other semicolons) and records each with its root page,
-// found in roots by name.
+// found in roots by name. Every B-tree in roots must have its statement.
 func (w *sqliteFile) createSchema(script string, roots map[string]uint32) error {
+	before := len(w.schema)
 	for _, stmt := range strings.Split(script, ";") {
 		stmt = strings.TrimSpace(stmt)
 		if stmt == "" {
@@ -161,14 +173,17 @@ func (w *sqliteFile) createSchema(script string, roots map[string]uint32) error 
 			return fmt.Errorf("sqlite: cannot place statement %.40q", stmt)
 		}
 	}
+	if n := len(w.schema) - before; n != len(roots) {
+		return fmt.Errorf("sqlite: %d B-trees for %d statements", len(roots), n)
+	}
 	return nil
 }
 
-// close writes sqlite_schema, with its root on page 1, then the header,
-// and flushes. The caller closes the file.
-func (w *sqliteFile) close() error {
+// close writes sqlite_schema, its root on page 1, flushes the other
+// pages and returns page 1, header included.
+func (w *sqliteFile) close() ([]byte, error) {
 	if w.err != nil {
-		return w.err
+		return nil, w.err
 	}
 	t := newSQLiteTable(w)
 	t.reserve = sqliteHeaderSize // so that any page of it, the root included, fits on page 1
@@ -184,18 +199,18 @@ func (w *sqliteFile) close() error {
 		rec.text(s.sql)
 		payload = rec.appendTo(payload[:0])
 		if err := t.insert(int64(i+1), payload); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if _, err := t.finish(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := w.bw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	pages := w.count
 	if pages != w.next-1 {
-		return errors.New("sqlite: pages allocated but not written")
+		return nil, errors.New("sqlite: pages allocated but not written")
 	}
 	page1 := t.page1
 	h := page1[:sqliteHeaderSize]
@@ -219,8 +234,7 @@ func (w *sqliteFile) close() error {
 	clear(h[72:92])                       // reserved for expansion
 	binary.BigEndian.PutUint32(h[92:], 1) // version-valid-for: the change counter, so the size above is trusted
 	binary.BigEndian.PutUint32(h[96:], sqliteVersionNumber)
-	_, err := w.f.WriteAt(page1, 0)
-	return err
+	return page1, nil
 }
 
 // sqliteHeaderSize is the database header at the start of page 1.

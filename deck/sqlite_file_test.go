@@ -387,10 +387,7 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w, err := newSQLiteFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newSQLiteFileOn(f)
 	rows := slices.Clone(d.rows)
 	slices.SortFunc(rows, func(x, y sqliteTestRow) int { return cmp.Compare(x.rowid, y.rowid) })
 	tab, ixA, ixBC, empty, emptyIx := newSQLiteTable(w), newSQLiteIndex(w), newSQLiteIndex(w), newSQLiteTable(w), newSQLiteIndex(w)
@@ -451,7 +448,7 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 	if err := w.createSchema(script, roots); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.close(); err != nil {
+	if err := w.closeOn(f); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -779,10 +776,7 @@ func TestSQLiteLockPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w, err := newSQLiteFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newSQLiteFileOn(f)
 	w.lockPage = 5
 	page := bytes.Repeat([]byte{0xee}, w.pageSize)
 	var got []uint32
@@ -826,10 +820,7 @@ func TestSQLiteTableOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w, err := newSQLiteFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newSQLiteFileOn(f)
 	tab := newSQLiteTable(w)
 	if err := tab.insert(5, []byte{2, 0}); err != nil {
 		t.Fatal(err)

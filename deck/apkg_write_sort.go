@@ -1,0 +1,227 @@
+package deck
+
+import (
+	"bufio"
+	"container/heap"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+)
+
+// apkgSorter sorts fixed-size records in bounded memory, for the rows and
+// index entries APKGWriter must write in key order but receives in another.
+// Up to max records are sorted in memory; past that they are spilled to a
+// temporary file as a sorted run, and each merges the runs with the
+// records still in memory. A run is sorted and written by a goroutine of
+// its own while the next fills, so a sorter holds up to 2×max records.
+// cmp must order records totally (ties broken by something in the record)
+// for the output order to be defined.
+type apkgSorter[T any] struct {
+	cmp  func(a, b T) int
+	size int             // bytes per record on file
+	put  func([]byte, T) // encodes a record into size bytes
+	get  func([]byte) T  // decodes it
+	max  int             // records held in memory
+	dir  string          // where the run file goes
+	name string          // for errors
+	buf  []T             // records not yet spilled
+	runs []int64         // records in each run
+
+	// The run file and its writer belong to the spill in progress.
+	f   *os.File
+	bw  *bufio.Writer
+	rec []byte
+
+	spilling chan error // the spill in progress, if any
+	inflight []T        // the records it is writing
+	spare    []T        // the buffer of the last spill, for reuse
+}
+
+func newAPKGSorter[T any](name, dir string, max, size int, cmp func(a, b T) int, put func([]byte, T), get func([]byte) T) *apkgSorter[T] {
+	return &apkgSorter[T]{name: name, dir: dir, max: max, size: size, cmp: cmp, put: put, get: get}
+}
+
+// apkgSortMemory bounds each sorter's records in memory.
+const apkgSortMemory = 8 << 20
+
+func (s *apkgSorter[T]) add(v T) error {
+	if s.buf == nil {
+		s.buf = make([]T, 0, min(s.max, 4096))
+	}
+	s.buf = append(s.buf, v)
+
+	if len(s.buf) >= s.max {
+		return s.spill()
+	}
+	return nil
+}
+
+// spill starts writing the records in memory to the run file as one
+// sorted run, once the previous spill is done.
+func (s *apkgSorter[T]) spill() error {
+	if err := s.wait(); err != nil {
+		return err
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp(s.dir, s.name+"-*")
+		if err != nil {
+			return fmt.Errorf("sorting %s: %w", s.name, err)
+		}
+		s.f = f
+		s.bw = bufio.NewWriterSize(f, 256<<10)
+		s.rec = make([]byte, s.size)
+	}
+	full := s.buf
+	s.buf, s.spare = s.spare[:0], nil
+	s.runs = append(s.runs, int64(len(full)))
+	s.inflight = full
+	done := make(chan error, 1)
+	s.spilling = done
+	go func() {
+		slices.SortFunc(full, s.cmp)
+		for _, v := range full {
+			s.put(s.rec, v)
+			s.bw.Write(s.rec)
+		}
+		done <- s.bw.Flush()
+	}()
+	return nil
+}
+
+// wait waits for the spill in progress, if any.
+func (s *apkgSorter[T]) wait() error {
+	if s.spilling == nil {
+		return nil
+	}
+	err := <-s.spilling
+	s.spilling = nil
+	s.spare, s.inflight = s.inflight, nil
+	if err != nil {
+		return fmt.Errorf("sorting %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// each calls fn with every record in order, then frees the sorter's memory
+// and file.
+func (s *apkgSorter[T]) each(fn func(T) error) error {
+	defer s.close()
+	if err := s.wait(); err != nil {
+		return err
+	}
+	s.spare = nil
+	slices.SortFunc(s.buf, s.cmp)
+	if len(s.runs) == 0 {
+		for _, v := range s.buf {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	m := &apkgMerge[T]{cmp: s.cmp}
+	off := int64(0)
+	for _, n := range s.runs {
+		r := bufio.NewReaderSize(io.NewSectionReader(s.f, off, n*int64(s.size)), 64<<10)
+		off += n * int64(s.size)
+		m.add(&apkgRun[T]{r: r, left: n, rec: make([]byte, s.size), get: s.get})
+	}
+	m.add(&apkgRun[T]{mem: s.buf})
+	if m.err != nil {
+		return fmt.Errorf("sorting %s: %w", s.name, m.err)
+	}
+	for m.Len() > 0 {
+		src := m.srcs[0]
+		if err := fn(src.cur); err != nil {
+			return err
+		}
+		ok, err := src.next()
+		if err != nil {
+			return fmt.Errorf("sorting %s: %w", s.name, err)
+		}
+		if ok {
+			heap.Fix(m, 0)
+		} else {
+			heap.Pop(m)
+		}
+	}
+	return nil
+}
+
+func (s *apkgSorter[T]) close() {
+	s.wait()
+	s.buf, s.spare = nil, nil
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+		s.f = nil
+	}
+}
+
+// apkgRun is a sorted source being merged: a run on file or the records
+// left in memory.
+type apkgRun[T any] struct {
+	r    *bufio.Reader
+	left int64
+	rec  []byte
+	get  func([]byte) T
+	mem  []T
+	cur  T
+	ord  int // position among the sources: ties go to the earlier
+}
+
+func (s *apkgRun[T]) next() (bool, error) {
+	if s.r == nil {
+		if len(s.mem) == 0 {
+			return false, nil
+		}
+		s.cur, s.mem = s.mem[0], s.mem[1:]
+		return true, nil
+	}
+	if s.left == 0 {
+		return false, nil
+	}
+	if _, err := io.ReadFull(s.r, s.rec); err != nil {
+		return false, err
+	}
+	s.left--
+	s.cur = s.get(s.rec)
+	return true, nil
+}
+
+// apkgMerge is a heap of sources, smallest current record first.
+type apkgMerge[T any] struct {
+	cmp   func(a, b T) int
+	srcs  []*apkgRun[T]
+	added int
+	err   error
+}
+
+func (m *apkgMerge[T]) Len() int { return len(m.srcs) }
+func (m *apkgMerge[T]) Less(i, j int) bool {
+	if c := m.cmp(m.srcs[i].cur, m.srcs[j].cur); c != 0 {
+		return c < 0
+	}
+	return m.srcs[i].ord < m.srcs[j].ord
+}
+func (m *apkgMerge[T]) Swap(i, j int) { m.srcs[i], m.srcs[j] = m.srcs[j], m.srcs[i] }
+func (m *apkgMerge[T]) Push(x any)    { m.srcs = append(m.srcs, x.(*apkgRun[T])) }
+func (m *apkgMerge[T]) Pop() any {
+	x := m.srcs[len(m.srcs)-1]
+	m.srcs = m.srcs[:len(m.srcs)-1]
+	return x
+}
+
+// add positions s on its first record and adds it, if it has one.
+func (m *apkgMerge[T]) add(s *apkgRun[T]) {
+	s.ord = m.added
+	m.added++
+	ok, err := s.next()
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	if ok {
+		heap.Push(m, s)
+	}
+}
