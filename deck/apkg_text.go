@@ -132,12 +132,19 @@ func apkgNormalizeField(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = strings.Map(func(r rune) rune {
-		if r < 0x80 && (r < 0x20 || r == 0x7f) && r != '\t' && r != '\n' {
-			return -1
+	// Scanning bytes is exact (no byte of a multi-byte UTF-8 sequence is
+	// ASCII) and, fields rarely holding any, much cheaper than mapping runes.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+			s = strings.Map(func(r rune) rune {
+				if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+					return -1
+				}
+				return r
+			}, s)
+			break
 		}
-		return r
-	}, s)
+	}
 	return norm.NFC.String(s)
 }
 

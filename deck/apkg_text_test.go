@@ -31,3 +31,21 @@ func TestAPKGStripTags(t *testing.T) {
 		t.Errorf("apkgStripHTML = %q", got)
 	}
 }
+
+func TestAPKGNormalizeField(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"tab\tand\nnewline", "tab\tand\nnewline"},
+		{"a\x00b\x1fc\x7fd\re", "abcde"},
+		{"\x01", ""},
+		{"é\x1f日本", "é日本"},
+		{"e\u0301", "\u00e9"}, // NFC
+		{"bad \xff byte", "bad \uFFFD byte"},
+		{"\u0080\u009f kept", "\u0080\u009f kept"}, // C1 controls are not ASCII
+	}
+	for _, tt := range tests {
+		if got := apkgNormalizeField(tt.in); got != tt.want {
+			t.Errorf("apkgNormalizeField(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
