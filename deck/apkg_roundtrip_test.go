@@ -1,7 +1,9 @@
 package deck
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,5 +249,87 @@ func TestAPKGAddReview(t *testing.T) {
 	}
 	if b := got[Key("d", "b")]; len(b) != 1 || b[0].Rating != fsrs.Again {
 		t.Fatalf("card b reviews %+v", b)
+	}
+}
+
+// A card added after the first review, when the notes are being written
+// or already written, still gets into the package: the collection comes
+// out the same as when every card comes first.
+func TestAPKGAddAfterReview(t *testing.T) {
+	t0 := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	cards := []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: KindBasic, Front: "B?", Back: "b"},
+		{ID: "c", Deck: "e", Kind: KindBasic, Front: "C?", Back: "c"}}
+	st := fsrs.Card{State: fsrs.Review, Due: t0.Add(200 * time.Hour), LastReview: t0.Add(72 * time.Hour), Stability: 8, Difficulty: 5, Reps: 2}
+	reviews := []struct {
+		id string
+		r  ExportReview
+	}{
+		{"a", ExportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
+		{"c", ExportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
+	}
+	export := func(lateAfter int, wait bool) []byte {
+		var buf bytes.Buffer
+		w, err := NewAPKGWriter(&buf, APKGOptions{Now: t0.Add(100 * time.Hour), WithScheduling: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		add := func(c Card) {
+			if err := w.Add(c, nil, &ExportProgress{State: st}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cards[:lateAfter] {
+			add(c)
+		}
+		if err := w.AddReview("d", reviews[0].id, reviews[0].r); err != nil {
+			t.Fatal(err)
+		}
+		if wait {
+			if err := w.waitNotes(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cards[lateAfter:] {
+			add(c)
+		}
+		if err := w.AddReview(cards[2].Deck, reviews[1].id, reviews[1].r); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	collection := func(pkg []byte) []byte {
+		zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := zr.File[0].Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	want := collection(export(3, false))
+	for _, wait := range []bool{false, true} {
+		got := export(2, wait)
+		if !bytes.Equal(collection(got), want) {
+			t.Errorf("wait %v: a card added after a review gives another collection", wait)
+		}
+		path := filepath.Join(t.TempDir(), "late.apkg")
+		os.WriteFile(path, got, 0o600)
+		d, err := ReadAPKG(path, ParseOptions{File: "late.apkg"}, DefaultAPKGLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Cards) != 3 || len(d.Progress[Key("e", "c")].Reviews) != 1 || len(d.Progress[Key("d", "a")].Reviews) != 1 {
+			t.Errorf("wait %v: %d cards, progress %+v", wait, len(d.Cards), d.Progress)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -67,7 +66,6 @@ type APKGWriter struct {
 	// Owned by the goroutine calling Add.
 	decks   map[string]int64 // Anki deck name to id
 	deckIDs map[int64]string
-	guids   map[uint64]struct{}
 	noteIDs map[int64]struct{}
 	revs    *apkgSorter[apkgRev] // the review log
 	revSeq  uint32
@@ -76,7 +74,7 @@ type APKGWriter struct {
 	minDay  int64           // earliest day number a due date or review falls on
 	minDayT time.Time       // when day minDay starts
 	media   map[string]bool // files the cards refer to
-	cardIDs apkgCardIndex   // card ids, for AddReview
+	cards   apkgCardIndex   // the cards added
 
 	// Warnings names media files the cards refer to that Media lacks.
 	Warnings []string
@@ -89,12 +87,19 @@ type APKGWriter struct {
 	written chan struct{} // closed when the row writer is done
 	mu      sync.Mutex
 	async   error // the first error of a renderer or the row writer
+	fronts  apkgFrontCache
 
 	// Owned by the row writer until it is done.
 	spill    *os.File      // note and card rows, in the order they were rendered
 	spillW   *bufio.Writer // appends to spill
 	spillOff int64
 	noteRefs *apkgSorter[apkgNoteRef] // where each note's rows are, by note id
+
+	// The collection, from the first AddReview or Close on (apkg_write_notes.go).
+	coll      *apkgCollection
+	notesDone chan error // the notes written early, when they were started
+	notesErr  error
+	late      bool // a card was added after the notes were started
 }
 
 // apkgJob is one card on its way through the pipeline.
@@ -112,7 +117,7 @@ type apkgJob struct {
 // NewAPKGWriter starts a package that Close writes to w.
 func NewAPKGWriter(w io.Writer, opt APKGOptions) (*APKGWriter, error) {
 	aw := &APKGWriter{out: w, opt: opt, now: opt.Now, prefix: opt.DeckPrefix,
-		decks: map[string]int64{}, deckIDs: map[int64]string{}, guids: map[uint64]struct{}{}, noteIDs: map[int64]struct{}{}}
+		decks: map[string]int64{}, deckIDs: map[int64]string{}, noteIDs: map[int64]struct{}{}}
 	if aw.now.IsZero() {
 		aw.now = time.Now()
 	}
@@ -140,7 +145,7 @@ func (w *APKGWriter) open() error {
 		return err
 	}
 	w.spillW = bufio.NewWriterSize(w.spill, 256<<10)
-	w.noteRefs = newAPKGSorter("notes", dir, apkgSortMemory/apkgNoteRefSize, apkgNoteRefSize, apkgNoteRefCompare, apkgPutNoteRef, apkgGetNoteRef)
+	w.noteRefs = w.newNoteRefs()
 	w.revs = newAPKGSorter("revlog", dir, apkgRevRun, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
 	return nil
 }
@@ -156,7 +161,7 @@ func (w *APKGWriter) start() {
 		go func() {
 			defer w.render.Done()
 			for j := range w.jobs {
-				if err := j.renderFields(); err != nil {
+				if err := j.renderFields(&w.fronts); err != nil {
 					w.fail(fmt.Errorf("card %q in deck %q: %w", j.card.ID, j.card.Deck, err))
 					continue
 				}
@@ -222,6 +227,15 @@ func (w *APKGWriter) Add(c Card, parent *Card, p *ExportProgress) error {
 		return w.err
 	}
 	w.noteMedia(&c)
+	if w.jobs == nil {
+		// The first AddReview stopped the pipeline to write the notes so
+		// far; Close will write them all again, this one included.
+		w.late = true
+		if w.noteRefs == nil {
+			w.noteRefs = w.newNoteRefs()
+		}
+		w.start()
+	}
 	w.jobs <- j
 	w.n++
 	if w.opt.Progress != nil && w.n%1000 == 0 {
@@ -243,7 +257,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 		return nil, errors.New("empty front")
 	}
 	g := ankiGUIDNumber(c.Deck, c.ID)
-	if _, dup := w.guids[g]; dup {
+	if w.cards.has(g) {
 		return nil, errors.New("added twice")
 	}
 
@@ -284,11 +298,12 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 			revs = append(revs, r)
 		}
 	}
-	// Nothing can fail from here on: commit the card's ids and rows.
-	w.guids[g] = struct{}{}
+	// Only writing the review log can fail from here on: commit the card's
+	// ids and rows.
+	w.cards.add(g, nid)
 	w.noteIDs[nid] = struct{}{}
 	if w.opt.WithScheduling {
-		w.cardIDs.add(c.Deck, c.ID, nid)
+		w.cards.index(c.Deck, c.ID, nid)
 	}
 	j := &apkgJob{card: c, nid: nid, guid: apkgBase91(g), tags: " " + strings.Join(tags, " ") + " ",
 		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(p)}
@@ -316,7 +331,13 @@ func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
 	if !w.opt.WithScheduling {
 		return errors.New("apkg export: AddReview without WithScheduling")
 	}
-	cid, ok := w.cardIDs.get(deckName, id)
+	if w.coll == nil && w.notesDone == nil && !w.late {
+		if err := w.startNotes(); err != nil {
+			w.err = fmt.Errorf("apkg export: %w", err)
+			return w.err
+		}
+	}
+	cid, ok := w.cards.get(deckName, id)
 	if !ok {
 		return fmt.Errorf("apkg export: review of card %q in deck %q, which was not added", id, deckName)
 	}
@@ -331,21 +352,33 @@ func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
 	return nil
 }
 
-// apkgCardIndex finds a card's Anki id by its deck and ID. AddReview looks
-// one up per review, in time order, so at random: a map keyed by the two
-// strings missed the cache on its slots and again on the strings' bytes,
-// about half a microsecond a review. Lookups go to a map keyed by a hash
-// of the two instead; the cards whose hashes collide, if any, are told
-// apart by the map keyed by the strings, which holds every card.
+// apkgCardIndex holds the cards added, by their guid number (Add refuses
+// a card whose guid is taken: added twice) and, for AddReview, by deck and
+// ID. AddReview looks one up per review, in time order, so at random: a
+// map keyed by the two strings missed the cache on its slots and again on
+// the strings' bytes, about half a microsecond a review, and the guid
+// number is a SHA-256. Lookups go to a map keyed by a cheap hash of deck
+// and ID instead; cards whose hashes collide, if any, are found by guid.
 type apkgCardIndex struct {
+	byGUID map[uint64]int64 // card id by guid number
 	seed   maphash.Seed
-	byHash map[uint64]int64 // card id, or apkgHashCollision
-	byKey  map[apkgCardKey]int64
+	byHash map[uint64]int64 // card id, or apkgHashCollision, by hash of deck and ID
 }
 
-type apkgCardKey struct{ deck, id string }
-
 const apkgHashCollision = -1 // card ids are positive
+
+func (x *apkgCardIndex) has(guid uint64) bool {
+	_, ok := x.byGUID[guid]
+	return ok
+}
+
+// add records a card by its guid number, which must be free.
+func (x *apkgCardIndex) add(guid uint64, cid int64) {
+	if x.byGUID == nil {
+		x.byGUID = map[uint64]int64{}
+	}
+	x.byGUID[guid] = cid
+}
 
 func (x *apkgCardIndex) hash(deck, id string) uint64 {
 	var h maphash.Hash
@@ -356,13 +389,12 @@ func (x *apkgCardIndex) hash(deck, id string) uint64 {
 	return h.Sum64()
 }
 
-// add records a card, which must not be in the index yet.
-func (x *apkgCardIndex) add(deck, id string, cid int64) {
-	if x.byKey == nil {
+// index makes an added card findable by get.
+func (x *apkgCardIndex) index(deck, id string, cid int64) {
+	if x.byHash == nil {
 		x.seed = maphash.MakeSeed()
-		x.byHash, x.byKey = map[uint64]int64{}, map[apkgCardKey]int64{}
+		x.byHash = map[uint64]int64{}
 	}
-	x.byKey[apkgCardKey{deck, id}] = cid
 	h := x.hash(deck, id)
 	if _, taken := x.byHash[h]; taken {
 		cid = apkgHashCollision
@@ -370,18 +402,19 @@ func (x *apkgCardIndex) add(deck, id string, cid int64) {
 	x.byHash[h] = cid
 }
 
+// get finds a card indexed by index.
 func (x *apkgCardIndex) get(deck, id string) (int64, bool) {
 	cid, ok := x.byHash[x.hash(deck, id)]
 	if cid == apkgHashCollision {
-		cid, ok = x.byKey[apkgCardKey{deck, id}]
+		cid, ok = x.byGUID[ankiGUIDNumber(deck, id)]
 	}
 	return cid, ok
 }
 
 // renderFields renders the card's Markdown and computes what Anki derives
 // from the fields. It runs on a renderer goroutine.
-func (j *apkgJob) renderFields() error {
-	q, err := MarkdownToHTML(j.card.Front)
+func (j *apkgJob) renderFields(fronts *apkgFrontCache) error {
+	q, err := fronts.render(j.card.Front)
 	if err != nil {
 		return fmt.Errorf("front: %w", err)
 	}
@@ -391,7 +424,7 @@ func (j *apkgJob) renderFields() error {
 	}
 	var ctx string
 	if j.parentFront != nil {
-		if ctx, err = MarkdownToHTML(*j.parentFront); err != nil {
+		if ctx, err = fronts.render(*j.parentFront); err != nil {
 			return fmt.Errorf("parent front: %w", err)
 		}
 	}
@@ -408,6 +441,39 @@ func (j *apkgJob) renderFields() error {
 	j.sfld = apkgStripHTML(fields[0])
 	j.csum = int64(apkgChecksum(j.sfld))
 	return nil
+}
+
+// apkgFrontCache keeps the HTML of the fronts rendered last: a follow-up
+// shows its question's front as its Context, and questions usually come
+// just before their follow-ups.
+type apkgFrontCache struct {
+	mu   sync.Mutex
+	html map[string]string
+	ring [256]string // the Markdown cached, oldest at next once full
+	next int
+}
+
+func (c *apkgFrontCache) render(md string) (string, error) {
+	c.mu.Lock()
+	h, ok := c.html[md]
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := MarkdownToHTML(md)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.html == nil {
+		c.html = map[string]string{}
+	}
+	delete(c.html, c.ring[c.next])
+	c.ring[c.next] = md
+	c.next = (c.next + 1) % len(c.ring)
+	c.html[md] = h
+	return h, nil
 }
 
 // AnkiGUID is the Anki note guid of a card: base91 of the first 8 bytes of
@@ -453,186 +519,6 @@ func apkgKeptMarkdown(field string) (string, bool) {
 		return "", false
 	}
 	return string(md), true
-}
-
-// writeRows encodes each rendered card's note and card rows and appends
-// them to the spill file, for Close to write in note id order.
-func (w *APKGWriter) writeRows() error {
-	mod := w.now.Unix()
-	var rec sqliteRecord
-	var buf []byte
-	for j := range w.rows {
-		rec.reset()
-		rec.null() // id, the rowid
-		rec.text(j.guid)
-		rec.int(apkgModelID)
-		rec.int(mod)
-		rec.int(-1) // usn
-		rec.text(j.tags)
-		rec.text(j.flds)
-		rec.numeric(j.sfld) // declared integer: numeric sort fields are stored as numbers
-		rec.int(j.csum)
-		rec.int(0) // flags
-		rec.text("")
-		buf = rec.appendTo(buf[:0])
-		noteLen := len(buf)
-		buf = j.sched.appendSpill(buf, j.did, j.csum)
-		if _, err := w.spillW.Write(buf); err != nil {
-			return err
-		}
-		ref := apkgNoteRef{nid: j.nid, off: w.spillOff, noteLen: uint32(noteLen), cardLen: uint32(len(buf) - noteLen)}
-		w.spillOff += int64(len(buf))
-		if err := w.noteRefs.add(ref); err != nil {
-			return err
-		}
-	}
-	return w.spillW.Flush()
-}
-
-// apkgNoteRef locates a note's row and its card's columns in the spill file.
-type apkgNoteRef struct {
-	nid, off         int64
-	noteLen, cardLen uint32
-}
-
-const apkgNoteRefSize = 24
-
-func apkgNoteRefCompare(a, b apkgNoteRef) int { return cmp.Compare(a.nid, b.nid) } // note ids are unique
-
-func apkgPutNoteRef(b []byte, r apkgNoteRef) {
-	binary.LittleEndian.PutUint64(b, uint64(r.nid))
-	binary.LittleEndian.PutUint64(b[8:], uint64(r.off))
-	binary.LittleEndian.PutUint32(b[16:], r.noteLen)
-	binary.LittleEndian.PutUint32(b[20:], r.cardLen)
-}
-
-func apkgGetNoteRef(b []byte) apkgNoteRef {
-	return apkgNoteRef{nid: int64(binary.LittleEndian.Uint64(b)), off: int64(binary.LittleEndian.Uint64(b[8:])),
-		noteLen: binary.LittleEndian.Uint32(b[16:]), cardLen: binary.LittleEndian.Uint32(b[20:])}
-}
-
-// apkgSchedKey is an ix_cards_sched entry: (did, queue, due) and the card id.
-type apkgSchedKey struct {
-	did, due, cid int64
-	queue         int8
-}
-
-func apkgSchedCompare(a, b apkgSchedKey) int {
-	if c := cmp.Compare(a.did, b.did); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.queue, b.queue); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.due, b.due); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.cid, b.cid)
-}
-
-func apkgPutSchedKey(b []byte, k apkgSchedKey) {
-	binary.LittleEndian.PutUint64(b, uint64(k.did))
-	binary.LittleEndian.PutUint64(b[8:], uint64(k.due))
-	binary.LittleEndian.PutUint64(b[16:], uint64(k.cid))
-	b[24] = byte(k.queue)
-}
-
-func apkgGetSchedKey(b []byte) apkgSchedKey {
-	return apkgSchedKey{did: int64(binary.LittleEndian.Uint64(b)), due: int64(binary.LittleEndian.Uint64(b[8:])),
-		cid: int64(binary.LittleEndian.Uint64(b[16:])), queue: int8(b[24])}
-}
-
-// writeNotes writes the notes and cards tables, in note id order (a card's
-// id is its note's), and their indexes.
-func (w *APKGWriter) writeNotes(db *sqliteFile, roots map[string]uint32) error {
-	notes, cards := newSQLiteTable(db), newSQLiteTable(db)
-	notesByUsn, cardsByUsn, cardsByNote := newSQLiteIndex(db), newSQLiteIndex(db), newSQLiteIndex(db)
-	csums := w.newPairSorter("csum")
-	defer csums.close()
-	sched := newAPKGSorter("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)
-	defer sched.close()
-	mod := w.now.Unix()
-	var rec sqliteRecord
-	var buf, payload []byte
-	err := w.noteRefs.each(func(r apkgNoteRef) error {
-		n := int(r.noteLen + r.cardLen)
-		buf = slices.Grow(buf[:0], n)[:n]
-		if _, err := w.spill.ReadAt(buf, r.off); err != nil {
-			return fmt.Errorf("reading back note rows: %w", err)
-		}
-		if err := notes.insert(r.nid, buf[:r.noteLen]); err != nil {
-			return err
-		}
-		c, err := apkgReadSpill(buf[r.noteLen:])
-		if err != nil {
-			return err
-		}
-		if c.dayBased {
-			c.due -= w.minDay // days since the collection's creation
-		}
-		rec.reset()
-		rec.null() // id, the rowid
-		rec.int(r.nid)
-		rec.int(c.did)
-		rec.int(0) // ord
-		rec.int(mod)
-		rec.int(-1) // usn
-		rec.int(int64(c.typ))
-		rec.int(int64(c.queue))
-		rec.int(c.due)
-		rec.int(c.ivl)
-		rec.int(c.factor)
-		rec.int(c.reps)
-		rec.int(c.lapses)
-		rec.int(c.left)
-		rec.int(0) // odue
-		rec.int(0) // odid
-		rec.int(0) // flags
-		rec.text(c.data)
-		payload = rec.appendTo(payload[:0])
-		if err := cards.insert(r.nid, payload); err != nil {
-			return err
-		}
-		payload = apkgPairRecord(&rec, payload[:0], -1, r.nid)
-		if err := notesByUsn.add(payload); err != nil {
-			return err
-		}
-		if err := cardsByUsn.add(payload); err != nil {
-			return err
-		}
-		if err := cardsByNote.add(apkgPairRecord(&rec, payload[:0], r.nid, r.nid)); err != nil {
-			return err
-		}
-		if err := csums.add(apkgPair{c.csum, r.nid}); err != nil {
-			return err
-		}
-		return sched.add(apkgSchedKey{did: c.did, queue: int8(c.queue), due: c.due, cid: r.nid})
-	})
-	if err != nil {
-		return err
-	}
-	w.spill.Close()
-	bySum, bySched := newSQLiteIndex(db), newSQLiteIndex(db)
-	err = csums.each(func(p apkgPair) error {
-		return bySum.add(apkgPairRecord(&rec, payload[:0], p.k, p.rowid))
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.each(func(k apkgSchedKey) error {
-		rec.reset()
-		rec.int(k.did)
-		rec.int(int64(k.queue))
-		rec.int(k.due)
-		rec.int(k.cid)
-		payload = rec.appendTo(payload[:0])
-		return bySched.add(payload)
-	})
-	if err != nil {
-		return err
-	}
-	return finishTrees(roots, []apkgTree{{"notes", notes}, {"cards", cards}, {"ix_notes_usn", notesByUsn},
-		{"ix_cards_usn", cardsByUsn}, {"ix_cards_nid", cardsByNote}, {"ix_cards_sched", bySched}, {"ix_notes_csum", bySum}})
 }
 
 // deck returns the id of Anki deck name, registering it and its parents.
@@ -683,19 +569,19 @@ func (w *APKGWriter) Close() error {
 }
 
 func (w *APKGWriter) finish() error {
+	if err := w.notesWritten(); err != nil {
+		return err
+	}
+	c := w.coll
+	if err := w.writeCards(c); err != nil {
+		return err
+	}
+	if err := w.writeRevlog(c); err != nil {
+		return err
+	}
 	d0 := time.Unix(w.minDay*86400, 0).UTC()
 	crt := time.Date(d0.Year(), d0.Month(), d0.Day(), 4, 0, 0, 0, w.loc)
 	_, off := crt.Zone()
-	dst, err := os.Create(filepath.Join(w.dir, "collection.deflate"))
-	if err != nil {
-		return err
-	}
-	defer dst.Close()
-	deflater := newAPKGDeflater(dst)
-	defer deflater.Close()
-	db := newSQLiteFile(deflater)
-	roots := map[string]uint32{}
-
 	decks := map[string]any{"1": apkgDeckJSON(1, "Default", 0)}
 	for name, id := range w.decks {
 		decks[strconv.FormatInt(id, 10)] = apkgDeckJSON(id, name, w.now.Unix())
@@ -715,30 +601,24 @@ func (w *APKGWriter) finish() error {
 	rec.text(apkgMustJSON(decks))
 	rec.text(apkgDconfJSON(w.now.Unix()))
 	rec.text("{}") // tags
-	col := newSQLiteTable(db)
+	col := newSQLiteTable(c.db)
 	if err := col.insert(1, rec.appendTo(nil)); err != nil {
 		return err
 	}
-	if err := w.writeNotes(db, roots); err != nil {
+	if err := finishTrees(c.roots, []apkgTree{{"col", col}, {"graves", newSQLiteTable(c.db)}}); err != nil {
 		return err
 	}
-	if err := w.writeRevlog(db, roots); err != nil {
+	if err := c.db.createSchema(apkgSchema11, c.roots); err != nil {
 		return err
 	}
-	if err := finishTrees(roots, []apkgTree{{"col", col}, {"graves", newSQLiteTable(db)}}); err != nil {
-		return err
-	}
-	if err := db.createSchema(apkgSchema11, roots); err != nil {
-		return err
-	}
-	page1, err := db.close()
+	page1, err := c.db.close()
 	if err != nil {
 		return err
 	}
-	if err := deflater.Close(); err != nil {
+	if err := c.deflater.Close(); err != nil {
 		return fmt.Errorf("compressing the collection: %w", err)
 	}
-	return w.writeZip(page1, deflater)
+	return w.writeZip(page1, c.deflater)
 }
 
 // writeZip writes the package: the collection, whose pages after the first
@@ -816,6 +696,11 @@ func (w *APKGWriter) noteMedia(c *Card) {
 // cleanup releases the pipeline, the temporary files and their directory.
 func (w *APKGWriter) cleanup() {
 	w.stop()
+	w.waitNotes()
+	if w.coll != nil {
+		w.coll.discard()
+		w.coll = nil
+	}
 	if w.spill != nil {
 		w.spill.Close()
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -76,12 +77,16 @@ func TestAPKGSorterRevlog(t *testing.T) {
 
 func TestAPKGCardIndex(t *testing.T) {
 	var x apkgCardIndex
-	x.add("d", "a", 10)
-	x.add("d", "b", 11)
-	x.add("e", "a", 12)
+	add := func(deck, id string, cid int64) {
+		x.add(ankiGUIDNumber(deck, id), cid)
+		x.index(deck, id, cid)
+	}
+	add("d", "a", 10)
+	add("d", "b", 11)
+	add("e", "a", 12)
 	// Make "f"/"z" collide with a card already there, as a hash might.
 	x.byHash[x.hash("f", "z")] = 10
-	x.add("f", "z", 13)
+	add("f", "z", 13)
 	for _, tt := range []struct {
 		deck, id string
 		cid      int64
@@ -96,6 +101,9 @@ func TestAPKGCardIndex(t *testing.T) {
 	x.byHash[x.hash("g", "y")] = apkgHashCollision
 	if cid, ok := x.get("g", "y"); ok {
 		t.Errorf("a card never added found as %d", cid)
+	}
+	if !x.has(ankiGUIDNumber("d", "b")) || x.has(ankiGUIDNumber("d", "c")) {
+		t.Error("has")
 	}
 }
 
@@ -184,5 +192,21 @@ func TestAPKGDeflater(t *testing.T) {
 	got, err = io.ReadAll(flate.NewReader(raw))
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("compress/flate: %d bytes, %v", len(got), err)
+	}
+}
+
+// The front cache gives what MarkdownToHTML gives, and stays bounded.
+func TestAPKGFrontCache(t *testing.T) {
+	var c apkgFrontCache
+	for i := range 1000 {
+		md := "**front** " + strconv.Itoa(i%300)
+		got, err := c.render(md)
+		want, _ := MarkdownToHTML(md)
+		if err != nil || got != want {
+			t.Fatalf("render(%q) = %q, %v; want %q", md, got, err, want)
+		}
+	}
+	if len(c.html) > len(c.ring) {
+		t.Errorf("%d fronts cached, at most %d wanted", len(c.html), len(c.ring))
 	}
 }

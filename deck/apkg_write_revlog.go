@@ -28,7 +28,7 @@ const apkgRevSize = 34
 
 // apkgRevRun is how many review rows are kept in memory before they are
 // spilled to a sorted run; a variable so tests can exercise the spilling.
-var apkgRevRun = 1 << 18
+var apkgRevRun = 1 << 17
 
 func apkgRevCompare(a, b apkgRev) int {
 	if c := cmp.Compare(a.id, b.id); c != 0 {
@@ -102,8 +102,8 @@ func (w *APKGWriter) addRev(r apkgRev) error {
 // writeRevlog writes the revlog table and its indexes. Rows go in (time,
 // card, order added) order, each taking id max(its time, previous id + 1)
 // so ids are unique.
-func (w *APKGWriter) writeRevlog(db *sqliteFile, roots map[string]uint32) error {
-	revlog, byUsn, byCard := newSQLiteTable(db), newSQLiteIndex(db), newSQLiteIndex(db)
+func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
+	revlog, byUsn, byCard := newSQLiteTable(c.db), newSQLiteIndex(c.db), newSQLiteIndex(c.db)
 	cids := w.newPairSorter("revlog-cid")
 	defer cids.close()
 	var rec sqliteRecord
@@ -142,7 +142,7 @@ func (w *APKGWriter) writeRevlog(db *sqliteFile, roots map[string]uint32) error 
 	if err != nil {
 		return err
 	}
-	return finishTrees(roots, []apkgTree{{"revlog", revlog}, {"ix_revlog_usn", byUsn}, {"ix_revlog_cid", byCard}})
+	return finishTrees(c.roots, []apkgTree{{"revlog", revlog}, {"ix_revlog_usn", byUsn}, {"ix_revlog_cid", byCard}})
 }
 
 // apkgPairRecord appends the index record (k, rowid) to b.

@@ -73,6 +73,9 @@ func (s *apkgSorter[T]) spill() error {
 		s.rec = make([]byte, s.size)
 	}
 	full := s.buf
+	if s.spare == nil {
+		s.spare = make([]T, 0, s.max) // the buffer filled by appends is as large by now
+	}
 	s.buf, s.spare = s.spare[:0], nil
 	s.runs = append(s.runs, int64(len(full)))
 	s.inflight = full
