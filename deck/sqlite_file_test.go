@@ -909,3 +909,69 @@ func sqliteFuzzRows(data []byte) []sqliteTestRow {
 	}
 	return rows
 }
+
+// TestSQLiteFilePastLockPage writes a database larger than 1 GiB, so that
+// the page holding SQLite's lock bytes falls in the middle of a table and
+// an overflow chain, and has the sqlite3 tool check it. It takes a while
+// and 1.2 GB of disk, so it runs only when SRS_LONG_TESTS is set.
+func TestSQLiteFilePastLockPage(t *testing.T) {
+	if os.Getenv("SRS_LONG_TESTS") == "" {
+		t.Skip("set SRS_LONG_TESTS=1 to write a 1.2 GB database past SQLite's lock page")
+	}
+	bin, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("sqlite3 is not on PATH")
+	}
+	path := filepath.Join(t.TempDir(), "big.db")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := newSQLiteFileOn(f)
+	tab, ix := newSQLiteTable(w), newSQLiteIndex(w)
+	var rec sqliteRecord
+	var buf []byte
+	const rows, keys = 100000, 1000
+	for i := range int64(rows) {
+		rec.reset()
+		rec.null()
+		rec.text(sqliteTestText(int(i), 12000)) // three overflow pages each
+		rec.int(i % keys)
+		buf = rec.appendTo(buf[:0])
+		if err := tab.insert(i+1, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := range int64(keys) {
+		for i := k; i < rows; i += keys {
+			rec.reset()
+			rec.int(k)
+			rec.int(i + 1)
+			buf = rec.appendTo(buf[:0])
+			if err := ix.add(buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	roots := map[string]uint32{}
+	if roots["t"], err = tab.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if roots["t_k"], err = ix.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.createSchema("CREATE TABLE t (id INTEGER PRIMARY KEY, s text, k integer); CREATE INDEX t_k ON t (k)", roots); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.closeOn(f); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.Stat(); st.Size() <= sqlitePendingByte {
+		t.Fatalf("only %d bytes: not past the lock page", st.Size())
+	}
+	out, err := exec.Command(bin, path, "PRAGMA integrity_check; SELECT count(*), sum(length(s)) FROM t; SELECT count(*) FROM t INDEXED BY t_k WHERE k = 7;").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok\n"+strconv.Itoa(rows)+"|"+strconv.Itoa(rows*12000)+"\n"+strconv.Itoa(rows/keys) {
+		t.Fatalf("sqlite3: %v: %s", err, out)
+	}
+}
