@@ -320,7 +320,9 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 
 // AddReview adds one review of a card already added, for callers that read
 // reviews in time order rather than card by card (ExportProgress.Log).
-// Reviews may come in any order; Close writes them sorted.
+// Reviews may come in any order; Close writes them sorted. The first call
+// starts writing the notes of the cards added so far; cards are best all
+// added before it, as a card added later makes Close write them again.
 func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
 	if w.err != nil {
 		return w.err
