@@ -106,9 +106,9 @@ func getMeta(tx *bolt.Tx, key string) (cardMeta, bool, error) {
 }
 
 func decodeMeta(key string, v []byte) (cardMeta, error) {
-	var m cardMeta
-	if err := json.Unmarshal(v, &m); err != nil {
-		return m, fmt.Errorf("card %q: %w: %v", key, ErrBadRecord, err)
+	m, err := decodeMetaValue(v)
+	if err != nil {
+		return m, fmt.Errorf("card %q: %w", key, err)
 	}
 	if m.Key() != key {
 		return m, fmt.Errorf("card %q: %w: record says it is %q", key, ErrBadRecord, m.Key())
@@ -122,8 +122,9 @@ func getText(tx *bolt.Tx, key string) (cardText, error) {
 	if v == nil {
 		return t, fmt.Errorf("card %q: %w: no text", key, ErrBadRecord)
 	}
-	if err := json.Unmarshal(v, &t); err != nil {
-		return t, fmt.Errorf("card %q text: %w: %v", key, ErrBadRecord, err)
+	t, err := decodeTextValue(v)
+	if err != nil {
+		return t, fmt.Errorf("card %q text: %w", key, err)
 	}
 	return t, nil
 }
@@ -144,19 +145,11 @@ func putCard(tx *bolt.Tx, r cardRecord) error {
 	if err := putMeta(tx, r.meta()); err != nil {
 		return err
 	}
-	t, err := json.Marshal(cardText{Front: r.Front, Back: r.Back, Source: r.Source})
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bText).Put([]byte(r.Key()), t)
+	return tx.Bucket(bText).Put([]byte(r.Key()), encodeText(cardText{Front: r.Front, Back: r.Back, Source: r.Source}))
 }
 
 func putMeta(tx *bolt.Tx, m cardMeta) error {
-	v, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bCards).Put([]byte(m.Key()), v)
+	return tx.Bucket(bCards).Put([]byte(m.Key()), encodeMeta(m))
 }
 
 // Card returns the card with the given deck and id.
@@ -271,6 +264,9 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 	return s.db.View(func(tx *bolt.Tx) error {
 		ub, _ := openUser(tx, user)
 		exported := map[string]bool{}
+		// Follow-ups mostly come right after their question in key
+		// order: the last questions read spare decoding them again.
+		var recent [64]*deck.Card
 		n := 0
 		err := s.eachCard(tx, f, func(c StoredCard) error {
 			if n++; n%5000 == 0 {
@@ -278,13 +274,24 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 			}
 			ec := ExportCard{StoredCard: c}
 			if c.Parent != "" {
-				p, ok, err := getCard(tx, deck.Key(c.Deck, c.Parent))
-				if err != nil {
-					return err
+				key := deck.Key(c.Deck, c.Parent)
+				for _, r := range recent {
+					if r != nil && r.ID == c.Parent && r.Deck == c.Deck {
+						ec.Parent = r
+						break
+					}
 				}
-				if ok {
-					ec.Parent = &p.Card
+				if ec.Parent == nil {
+					p, ok, err := getCard(tx, key)
+					if err != nil {
+						return err
+					}
+					if ok {
+						ec.Parent = &p.Card
+					}
 				}
+			} else {
+				recent[n%len(recent)] = &c.Card
 			}
 			if ub != nil {
 				var err error

@@ -107,11 +107,24 @@ func upgradeV2(tx *bolt.Tx, _ time.Time) error {
 
 // upgradeV3 (schema 2 to 3) moves each user's bucket from users/<name> to
 // the top level as user\x00<name> (a page less per rating), moving the
-// sub-buckets by reference rather than copying them. Schema 3 also adds
+// sub-buckets by reference rather than copying them, and re-encodes the
+// card records from JSON to binary (codec_card.go). Schema 3 also adds
 // each user's pending list (pending.go), which a schema-2 srs would
 // ignore, showing states that lag behind the log: the version bump makes
 // such an srs refuse the file.
 func upgradeV3(tx *bolt.Tx, _ time.Time) error {
+	if err := reencode(tx.Bucket(bCards), func(v []byte) ([]byte, error) {
+		m, err := decodeMetaValue(v)
+		return encodeMeta(m), err
+	}); err != nil {
+		return fmt.Errorf("cards: %w", err)
+	}
+	if err := reencode(tx.Bucket(bText), func(v []byte) ([]byte, error) {
+		t, err := decodeTextValue(v)
+		return encodeText(t), err
+	}); err != nil {
+		return fmt.Errorf("card texts: %w", err)
+	}
 	users := tx.Bucket(bUsers)
 	var names [][]byte
 	if err := users.ForEachBucket(func(k []byte) error {
@@ -133,4 +146,28 @@ func upgradeV3(tx *bolt.Tx, _ time.Time) error {
 		}
 	}
 	return tx.DeleteBucket(bUsers)
+}
+
+// reencode rewrites every value of b through conv, in key order (which
+// keeps bbolt's node writes cheap).
+func reencode(b *bolt.Bucket, conv func([]byte) ([]byte, error)) error {
+	type kv struct{ k, v []byte }
+	var out []kv
+	if err := b.ForEach(func(k, v []byte) error {
+		nv, err := conv(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", showKey(k), err)
+		}
+		out = append(out, kv{append([]byte(nil), k...), nv})
+		return nil
+	}); err != nil {
+		return err
+	}
+	b.FillPercent = 0.9
+	for _, e := range out {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

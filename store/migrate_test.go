@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"srs/deck"
 	"srs/fsrs"
 )
 
@@ -85,6 +87,13 @@ func TestMigrateSchema1(t *testing.T) {
 		if tx.Bucket(bUsers) != nil || userBucket(tx, "ann") == nil || userBucket(tx, "bob") == nil {
 			t.Error("users not moved to the top level")
 		}
+		// and card records re-encoded from JSON.
+		tx.Bucket(bCards).ForEach(func(k, v []byte) error {
+			if v[0] != metaV1 || tx.Bucket(bText).Get(k)[0] != textV1 {
+				t.Errorf("card %q not re-encoded", k)
+			}
+			return nil
+		})
 		return nil
 	})
 	if users, _ := s.Users(); fmt.Sprint(users) != "[ann bob]" {
@@ -118,5 +127,51 @@ func copyFile(t *testing.T, from, to string) {
 	defer out.Close()
 	if _, err := io.Copy(out, in); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCompactAfterUpgrade: an upgrade that leaves many pages free (as
+// upgradeV3's re-encoding does) is followed by a compaction, and nothing
+// is lost.
+func TestCompactAfterUpgrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "srs.db")
+	s, err := Open(path, Options{Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	utcUser(t, s, "ann")
+	big := strings.Repeat("An answer long enough to fill pages. ", 300)
+	var cards []deck.Card
+	for i := range 2000 {
+		cards = append(cards, deck.Card{ID: fmt.Sprintf("c%04d", i), Back: big})
+	}
+	mustImport(t, s, testDeck("d", cards...))
+	rate(t, s, "ann", queue(t, s, "ann", t0, QueueOptions{}).Items[0], t0, fsrs.Good)
+	for i := range cards {
+		cards[i].Back = "short"
+	}
+	mustImport(t, s, testDeck("d", cards...))
+	st := s.db.Stats()
+	if st.FreePageN+st.PendingPageN < compactMinFree {
+		t.Fatalf("setup left only %d free pages", st.FreePageN+st.PendingPageN)
+	}
+	before, _ := os.Stat(path)
+	if err := s.compactAfterUpgrade(Options{Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if after.Size() >= before.Size()/2 {
+		t.Fatalf("file %d bytes before, %d after", before.Size(), after.Size())
+	}
+	if st := s.db.Stats(); st.FreePageN+st.PendingPageN > 100 {
+		t.Fatalf("%d free pages after compaction", st.FreePageN+st.PendingPageN)
+	}
+	r, err := s.Check()
+	if err != nil || len(r.Problems) != 0 || r.Cards != 2000 || r.Entries != 1 {
+		t.Fatalf("after compaction: %v %+v", err, r)
+	}
+	if _, err := os.Stat(path + ".compacting"); !os.IsNotExist(err) {
+		t.Fatalf("temporary file left: %v", err)
 	}
 }

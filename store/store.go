@@ -149,6 +149,23 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := checkFile(path, opt.ReadOnly); err != nil {
 		return nil, err
 	}
+	db, err := openBolt(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: path}
+	upgraded, err := s.init(opt)
+	if err == nil && upgraded {
+		err = s.compactAfterUpgrade(opt)
+	}
+	if err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openBolt(path string, opt Options) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:      opt.Timeout,
 		ReadOnly:     opt.ReadOnly,
@@ -166,12 +183,42 @@ func Open(path string, opt Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
-	if err := s.init(opt); err != nil {
-		db.Close()
-		return nil, err
+	return db, nil
+}
+
+// compactMinFree is how many free pages (16 MiB of 4 KiB pages) make a
+// just-upgraded file worth compacting.
+const compactMinFree = 4096
+
+// compactAfterUpgrade compacts the file when an upgrade left many pages
+// free (upgradeV3 rewrites every card record). bbolt writes its whole
+// freelist on every commit, so a 40 MB hole would cost each rating some
+// 20 more pages until new data filled it. The compacted copy is written
+// beside the file and renamed over it: a crash leaves one or the other,
+// both upgraded.
+func (s *Store) compactAfterUpgrade(opt Options) error {
+	if st := s.db.Stats(); st.FreePageN+st.PendingPageN < compactMinFree {
+		return nil
 	}
-	return s, nil
+	tmp := s.path + ".compacting"
+	os.Remove(tmp)
+	if err := s.CompactTo(tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("compact %s after upgrade: %w", s.path, err)
+	}
+	if err := s.db.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, s.path); err != nil {
+		os.Remove(tmp)
+	}
+	db, err := openBolt(s.path, opt)
+	if err != nil {
+		return err
+	}
+	s.db = db
+	return nil
 }
 
 // checkFile looks at the file before bbolt does, so that a foreign or
@@ -218,9 +265,11 @@ func checkFile(path string, readOnly bool) error {
 
 // init marks a fresh file as ours, refuses a bbolt file that is not, and
 // brings the schema up to date in one transaction.
-func (s *Store) init(opt Options) error {
+// init checks the file and brings it to SchemaVersion; upgraded reports
+// that it ran a migration.
+func (s *Store) init(opt Options) (upgraded bool, err error) {
 	var version uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil || !bytes.Equal(meta.Get(kApp), appName) {
 			// An empty bbolt file is one srs created and crashed
@@ -241,21 +290,21 @@ func (s *Store) init(opt Options) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if version > SchemaVersion {
-		return fmt.Errorf("database %s was %w (schema %d); upgrade srs", s.path, ErrTooNew, version)
+		return false, fmt.Errorf("database %s was %w (schema %d); upgrade srs", s.path, ErrTooNew, version)
 	}
 	if version == SchemaVersion {
-		return nil
+		return false, nil
 	}
 	if s.db.IsReadOnly() {
 		if version == 0 {
-			return fmt.Errorf("database %s is empty", s.path)
+			return false, fmt.Errorf("database %s is empty", s.path)
 		}
-		return fmt.Errorf("database %s needs an upgrade (schema %d to %d); run any srs command without read-only access", s.path, version, SchemaVersion)
+		return false, fmt.Errorf("database %s needs an upgrade (schema %d to %d); run any srs command without read-only access", s.path, version, SchemaVersion)
 	}
-	return migrate(s.db, version, opt.Now)
+	return version > 0, migrate(s.db, version, opt.Now)
 }
 
 // Close releases the file and its lock.
