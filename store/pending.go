@@ -12,8 +12,8 @@ import (
 
 // A rating commits only its log entry. Writing the state and moving the
 // due-index entry as well would touch two more B-trees, at scattered
-// pages: measured, a synced rating wrote 17 pages instead of 9 and took
-// twice a bare bbolt commit. So Record appends the entry and lists its key
+// pages: measured, a synced rating wrote 17 pages instead of 8 and took
+// twice a bare bbolt commit (bench/RESULTS.md). So Record appends the entry and lists its key
 // in the user's pending list, a value in the user's bucket whose page the
 // commit rewrites anyway; the states and indexes catch up ("settle") in
 // one transaction later, many cards at a time, where they share branch
@@ -238,12 +238,11 @@ type kv struct{ k, v []byte }
 // over it: stored entries of pending cards are skipped, and their current
 // entries (extra, sorted) merged in key order.
 type overlayCursor struct {
-	c       *bolt.Cursor
-	skip    func(k, v []byte) bool
-	extra   []kv
-	i       int
-	sk, sv  []byte // the stored cursor's current entry
-	started bool
+	c      *bolt.Cursor
+	skip   func(k, v []byte) bool
+	extra  []kv
+	i      int
+	sk, sv []byte // the stored cursor's current entry
 }
 
 func (ub *userBuckets) dueCursor(tx *bolt.Tx) (*overlayCursor, error) {
@@ -271,13 +270,13 @@ func (ub *userBuckets) newCursor(tx *bolt.Tx) (*overlayCursor, error) {
 func (o *overlayCursor) First() ([]byte, []byte) {
 	o.sk, o.sv = o.c.First()
 	o.i = 0
-	return o.settleStored()
+	return o.current()
 }
 
 func (o *overlayCursor) Seek(seek []byte) ([]byte, []byte) {
 	o.sk, o.sv = o.c.Seek(seek)
 	o.i, _ = slices.BinarySearchFunc(o.extra, seek, func(e kv, t []byte) int { return bytes.Compare(e.k, t) })
-	return o.settleStored()
+	return o.current()
 }
 
 // Next moves past the entry last returned.
@@ -287,12 +286,12 @@ func (o *overlayCursor) Next() ([]byte, []byte) {
 	} else if o.sk != nil {
 		o.sk, o.sv = o.c.Next()
 	}
-	return o.settleStored()
+	return o.current()
 }
 
-// settleStored moves the stored side past skipped entries and returns the
-// smaller of the two sides' current entries.
-func (o *overlayCursor) settleStored() ([]byte, []byte) {
+// current moves the stored side past skipped entries and returns the
+// smaller of the two sides' entries.
+func (o *overlayCursor) current() ([]byte, []byte) {
 	for o.sk != nil && o.skip != nil && o.skip(o.sk, o.sv) {
 		o.sk, o.sv = o.c.Next()
 	}
