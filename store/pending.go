@@ -161,6 +161,18 @@ func (s *Store) Settle(user string) error {
 	return s.settle(user)
 }
 
+// Pending reports how many of a user's logged changes wait to be settled.
+func (s *Store) Pending(user string) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if u := userBucket(tx, user); u != nil {
+			n = len(u.Get(kPending)) / pendingRefSize
+		}
+		return nil
+	})
+	return n, err
+}
+
 // settle settles the named users, or every user when none is named, in
 // one write transaction, opened only if one of them has pending entries.
 func (s *Store) settle(users ...string) error {
