@@ -263,14 +263,26 @@ type ExportCard struct {
 func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) error, entry func(Entry) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		ub, _ := openUser(tx, user)
-		exported := map[string]bool{}
+		// Log entries are kept for the cards exported. Unfiltered, that is
+		// every card but the retired ones, and a set of those few is
+		// cheaper to ask a million times than a set of all the others.
+		unfiltered := f.Deck == "" && f.Tag == "" && !f.IncludeRetire
+		exported, retired := map[string]bool{}, map[string]bool{}
+		listed := f
+		if unfiltered {
+			listed.IncludeRetire = true
+		}
 		// Follow-ups mostly come right after their question in key
 		// order: the last questions read spare decoding them again.
 		var recent [64]*deck.Card
 		n := 0
-		err := s.eachCard(tx, f, func(c StoredCard) error {
+		err := s.eachCard(tx, listed, func(c StoredCard) error {
 			if n++; n%5000 == 0 {
 				s.releaseMapped(tx.Size()) // a whole-file walk need not stay resident
+			}
+			if c.Retired && unfiltered {
+				retired[c.Key()] = true
+				return nil
 			}
 			ec := ExportCard{StoredCard: c}
 			if c.Parent != "" {
@@ -299,7 +311,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 					return err
 				}
 			}
-			if entry != nil {
+			if entry != nil && !unfiltered {
 				exported[c.Key()] = true
 			}
 			return card(ec)
@@ -313,12 +325,12 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 			if n++; n%50000 == 0 {
 				s.releaseMapped(tx.Size())
 			}
+			if card := entryCard(v); card != nil && (unfiltered && retired[string(card)] || !unfiltered && !exported[string(card)]) {
+				continue
+			}
 			e, err := decodeEntry(k, v)
 			if err != nil {
 				return fmt.Errorf("user %q log: %w", user, err)
-			}
-			if !exported[e.Card] {
-				continue
 			}
 			if err := entry(e); err != nil {
 				return err

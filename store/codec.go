@@ -242,6 +242,21 @@ func encodeEntry(e Entry) []byte {
 	return append(b, after...)
 }
 
+// entryCard is the card key of an encoded entry, read without decoding
+// the rest; nil if the entry is malformed (decodeEntry says how).
+func entryCard(b []byte) []byte {
+	d := &decoder{b: b}
+	d.byte("entry version")
+	d.byte("action")
+	d.byte("rating")
+	d.uvarint("duration")
+	card := d.bytes("card key", maxKeyLen)
+	if d.err != nil {
+		return nil
+	}
+	return card
+}
+
 func decodeEntry(key, b []byte) (Entry, error) {
 	var e Entry
 	k, err := parseLogKey(key)

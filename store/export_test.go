@@ -1,0 +1,62 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"srs/deck"
+	"srs/fsrs"
+)
+
+// TestEachExportKeepsReviewsOfExportedCards: the log entries handed on are
+// those of the cards exported, whatever the filter, pending or settled.
+func TestEachExportKeepsReviewsOfExportedCards(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"x"}}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
+	mustImport(t, s, testDeck("e", deck.Card{ID: "z"}))
+	for _, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
+		rate(t, s, "ann", it, t0, fsrs.Good)
+	}
+	if err := s.Settle("ann"); err != nil {
+		t.Fatal(err)
+	}
+	// c is retired, with its history; z's second rating stays pending.
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"x"}}, deck.Card{ID: "b"}))
+	it := queue(t, s, "ann", t0.Add(30*24*3600e9), QueueOptions{Deck: "e"}).Items[0]
+	rate(t, s, "ann", it, t0.Add(30*24*3600e9), fsrs.Good)
+
+	for _, tc := range []struct {
+		f           CardFilter
+		cards, revs string
+	}{
+		{CardFilter{}, "d/a d/b e/z", "d/a d/b e/z e/z"},
+		{CardFilter{IncludeRetire: true}, "d/a d/b d/c e/z", "d/a d/b d/c e/z e/z"},
+		{CardFilter{Deck: "d"}, "d/a d/b", "d/a d/b"},
+		{CardFilter{Tag: "x"}, "d/a", "d/a"},
+	} {
+		var cards, revs []string
+		err := s.EachExport("ann", tc.f, func(c ExportCard) error {
+			cards = append(cards, c.Deck+"/"+c.ID)
+			if c.ID == "z" && (!c.HadState || c.State.Reps != 2) {
+				return fmt.Errorf("z exported without its pending rating: %+v", c.State)
+			}
+			return nil
+		}, func(e Entry) error {
+			d, id := deck.SplitKey(e.Card)
+			revs = append(revs, d+"/"+id)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(revs)
+		if got := fmt.Sprint(cards); got != "["+tc.cards+"]" {
+			t.Errorf("%+v: cards %s, want [%s]", tc.f, got, tc.cards)
+		}
+		if got := fmt.Sprint(revs); got != "["+tc.revs+"]" {
+			t.Errorf("%+v: reviews %s, want [%s]", tc.f, got, tc.revs)
+		}
+	}
+}
