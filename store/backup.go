@@ -96,7 +96,7 @@ func (s *Store) LastActivity() (time.Time, error) {
 			if err != nil {
 				return err
 			}
-			if k, _ := ub.log.Cursor().Last(); k != nil {
+			if k := ub.lastLogKey(); k != nil {
 				lk, err := parseLogKey(k)
 				if err != nil {
 					return err

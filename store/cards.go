@@ -319,7 +319,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 		if err != nil || entry == nil || ub == nil {
 			return err
 		}
-		c := ub.log.Cursor()
+		c := ub.logCursor()
 		n = 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if n++; n%50000 == 0 {

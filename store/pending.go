@@ -4,45 +4,43 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// A rating commits only its log entry. Writing the state and moving the
-// due-index entry as well would touch two more B-trees, at scattered
-// pages: measured, a synced rating wrote 17 pages instead of 8 and took
-// twice a bare bbolt commit (bench/RESULTS.md). So Record appends the entry and lists its key
-// in the user's pending list, a value in the user's bucket whose page the
-// commit rewrites anyway; the states and indexes catch up ("settle") in
-// one transaction later, many cards at a time, where they share branch
-// pages.
+// A rating commits its log entry and nothing else, and not even into the
+// log's B-tree: it goes into the user's pending list, a value on the
+// user's own page. Writing the state, moving the due-index entry and
+// appending to the log would touch three B-trees at scattered pages:
+// measured, a synced rating wrote 17 pages where the pending list needs 4
+// (the user's page, the root, the freelist and the meta), and took twice a
+// bare bbolt commit. The entries move into the log, and the states and
+// indexes catch up ("settle"), in one transaction later, many cards at a
+// time, where they share pages.
 //
 // Until then, readers lay the pending entries over what is stored:
-// getState returns a card's newest pending state, and the queue walks the
-// due and new indexes through overlayCursor. Everything else that reads
-// or writes states and indexes settles first (Stats, Check, import,
-// rebuild). The log, the source of truth, is complete either way; a crash
-// leaves the list to the next command.
+// getState returns a card's newest pending state, the queue walks the due
+// and new indexes through overlayCursor, and the log's readers walk the
+// log and the list together (logCursor). Everything else that reads or
+// writes states, indexes or the log settles first (Stats, Check, EachEntry,
+// import, rebuild). The log together with the list is the source of
+// truth; a crash leaves the list to the next command.
 
-// maxPending bounds the list: at 20 bytes an entry it stays a small value
-// on the user's page.
-const maxPending = 64
+// The list is settled before it would hold more than maxPending entries
+// or maxPendingBytes, so that it fits on the user's page with the
+// sub-bucket headers (an entry is about 110 bytes).
+const (
+	maxPending      = 64
+	maxPendingBytes = 2560
+)
 
-// pendingRef is one entry of the pending list: the log key, and a hash of
-// the card key so that finding a card's pending entries reads only those.
-type pendingRef struct {
+// pendingRec is one entry of the pending list as stored: its log key,
+// the encoded entry (encodeEntry) and, peeked from it, its card key.
+type pendingRec struct {
 	key  LogKey
-	card uint64
-}
-
-const pendingRefSize = len(LogKey{}) + 8
-
-func cardHash(card string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(card))
-	return h.Sum64()
+	raw  []byte
+	card []byte
 }
 
 // pendingCard is what the pending entries make of one card, for the
@@ -52,42 +50,73 @@ type pendingCard struct {
 	meta cardMeta
 }
 
-// loadPending reads the user's pending list. The overlay of the indexes is
-// built only when a cursor needs it (pendingCards).
+// loadPending reads the user's pending list: for each entry, the log key,
+// the length of the encoded entry (uvarint) and the entry. The overlay of
+// the indexes is built only when a cursor needs it (pendingCards).
 func (ub *userBuckets) loadPending() error {
-	ub.pendingRefs, ub.pending = nil, nil
-	v := ub.user.Get(kPending)
-	if len(v)%pendingRefSize != 0 {
-		return fmt.Errorf("user %q pending list of %d bytes: %w", ub.name, len(v), ErrBadRecord)
+	ub.pendingRecs, ub.pending = nil, nil
+	recs, err := parsePending(ub.user.Get(kPending))
+	if err != nil {
+		return fmt.Errorf("user %q pending list: %w (srs doctor --rebuild repairs it)", ub.name, err)
 	}
-	for i := 0; i < len(v); i += pendingRefSize {
-		var r pendingRef
-		copy(r.key[:], v[i:])
-		r.card = binary.BigEndian.Uint64(v[i+len(LogKey{}):])
-		ub.pendingRefs = append(ub.pendingRefs, r)
-	}
+	ub.pendingRecs = recs
 	return nil
 }
 
-// putPending writes the pending list.
-func (ub *userBuckets) putPending(refs []pendingRef) error {
-	ub.pendingRefs, ub.pending = refs, nil
-	if len(refs) == 0 {
-		return ub.user.Delete(kPending)
+// parsePending decodes a pending list, returning the entries before the
+// first damaged one along with the error.
+func parsePending(v []byte) ([]pendingRec, error) {
+	v = bytes.Clone(v) // outlives the value's page when the list is rewritten
+	var recs []pendingRec
+	for len(v) > 0 {
+		var r pendingRec
+		if len(v) < len(r.key) {
+			return recs, fmt.Errorf("%w: truncated", ErrBadRecord)
+		}
+		copy(r.key[:], v)
+		n, w := binary.Uvarint(v[len(r.key):])
+		if w <= 0 || n > uint64(len(v)-len(r.key)-w) {
+			return recs, fmt.Errorf("%w: entry %s truncated", ErrBadRecord, r.key)
+		}
+		v = v[len(r.key)+w:]
+		r.raw, v = v[:n:n], v[n:]
+		if r.card = entryCard(r.raw); r.card == nil {
+			return recs, fmt.Errorf("%w: entry %s does not decode", ErrBadRecord, r.key)
+		}
+		recs = append(recs, r)
 	}
-	v := make([]byte, 0, len(refs)*pendingRefSize)
-	for _, r := range refs {
-		v = append(v, r.key[:]...)
-		v = binary.BigEndian.AppendUint64(v, r.card)
-	}
-	return ub.user.Put(kPending, v)
+	return recs, nil
 }
 
-// entry reads one log entry.
+// putPending writes the pending list.
+func (ub *userBuckets) putPending(recs []pendingRec) error {
+	ub.pendingRecs, ub.pending = recs, nil
+	if len(recs) == 0 {
+		return ub.user.Delete(kPending)
+	}
+	return ub.user.Put(kPending, pendingBytes(recs))
+}
+
+func pendingBytes(recs []pendingRec) []byte {
+	var v []byte
+	for _, r := range recs {
+		v = append(v, r.key[:]...)
+		v = binary.AppendUvarint(v, uint64(len(r.raw)))
+		v = append(v, r.raw...)
+	}
+	return v
+}
+
+// entry reads one log entry, pending or in the log.
 func (ub *userBuckets) entry(k LogKey) (Entry, error) {
+	for _, r := range ub.pendingRecs {
+		if r.key == k {
+			return decodeEntry(k[:], r.raw)
+		}
+	}
 	v := ub.log.Get(k[:])
 	if v == nil {
-		return Entry{}, fmt.Errorf("user %q log entry %s: %w: listed as pending but missing (srs doctor --rebuild repairs it)", ub.name, k, ErrBadRecord)
+		return Entry{}, fmt.Errorf("log entry %s: not found", k)
 	}
 	return decodeEntry(k[:], v)
 }
@@ -95,12 +124,9 @@ func (ub *userBuckets) entry(k LogKey) (Entry, error) {
 // latestPending is the newest pending entry for card, at index i of the
 // list; i is -1 when the card has none.
 func (ub *userBuckets) latestPending(card string) (e Entry, i int, err error) {
-	h := cardHash(card)
-	for i := len(ub.pendingRefs) - 1; i >= 0; i-- {
-		if ub.pendingRefs[i].card != h {
-			continue
-		}
-		if e, err = ub.entry(ub.pendingRefs[i].key); err != nil || e.Card == card {
+	for i := len(ub.pendingRecs) - 1; i >= 0; i-- {
+		if r := ub.pendingRecs[i]; string(r.card) == card {
+			e, err = decodeEntry(r.key[:], r.raw)
 			return e, i, err
 		}
 	}
@@ -109,14 +135,14 @@ func (ub *userBuckets) latestPending(card string) (e Entry, i int, err error) {
 
 // pendingCards builds the index overlay: each pending card's newest state.
 func (ub *userBuckets) pendingCards(tx *bolt.Tx) (map[string]*pendingCard, error) {
-	if ub.pending != nil || len(ub.pendingRefs) == 0 {
+	if ub.pending != nil || len(ub.pendingRecs) == 0 {
 		return ub.pending, nil
 	}
 	m := map[string]*pendingCard{}
-	for _, r := range ub.pendingRefs {
-		e, err := ub.entry(r.key)
+	for _, r := range ub.pendingRecs {
+		e, err := decodeEntry(r.key[:], r.raw)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("user %q pending entry %s: %w", ub.name, r.key, err)
 		}
 		p := m[e.Card]
 		if p == nil {
@@ -136,27 +162,32 @@ func (ub *userBuckets) pendingCards(tx *bolt.Tx) (map[string]*pendingCard, error
 	return m, nil
 }
 
-// settle applies the pending entries to the states and indexes, oldest
-// first, exactly as Record once did one at a time.
+// settle moves the pending entries into the log and applies them to the
+// states and indexes, oldest first, exactly as Record once did one at a
+// time.
 func (ub *userBuckets) settle(tx *bolt.Tx) error {
-	if len(ub.pendingRefs) == 0 {
+	if len(ub.pendingRecs) == 0 {
 		return nil
 	}
-	for _, r := range ub.pendingRefs {
-		e, err := ub.entry(r.key)
+	for _, r := range ub.pendingRecs {
+		e, err := decodeEntry(r.key[:], r.raw)
 		if err != nil {
-			return err
+			return fmt.Errorf("user %q pending entry %s: %w", ub.name, r.key, err)
 		}
 		if err := ub.setState(tx, e.Card, e.Before, e.HadState, e.After, true); err != nil {
 			return fmt.Errorf("user %q settle log entry %s: %w", ub.name, r.key, err)
+		}
+		if err := ub.log.Put(r.key[:], r.raw); err != nil {
+			return err
 		}
 	}
 	return ub.putPending(nil)
 }
 
-// Settle applies a user's pending ratings to the card states and indexes.
-// Readers do not need it (they see pending ratings); a review session
-// calls it as it ends, so the next command starts from settled states.
+// Settle moves a user's pending entries into the log and applies them to
+// the card states and indexes. Readers do not need it (they see pending
+// entries); a review session calls it as it ends, so the next command
+// starts from settled states.
 func (s *Store) Settle(user string) error {
 	return s.settle(user)
 }
@@ -166,7 +197,9 @@ func (s *Store) Pending(user string) (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if u := userBucket(tx, user); u != nil {
-			n = len(u.Get(kPending)) / pendingRefSize
+			recs, err := parsePending(u.Get(kPending))
+			n = len(recs)
+			return err
 		}
 		return nil
 	})
@@ -313,12 +346,44 @@ func (o *overlayCursor) current() ([]byte, []byte) {
 	return o.sk, o.sv
 }
 
-// addPending lists a logged change as pending.
-func (ub *userBuckets) addPending(key LogKey, card string) error {
-	return ub.putPending(append(slices.Clip(ub.pendingRefs), pendingRef{key, cardHash(card)}))
+// addPending lists a logged entry as pending.
+func (ub *userBuckets) addPending(key LogKey, raw []byte) error {
+	return ub.putPending(append(slices.Clip(ub.pendingRecs), pendingRec{key: key, raw: raw, card: entryCard(raw)}))
+}
+
+// pendingFull reports whether an entry of n bytes must wait for a settle.
+func (ub *userBuckets) pendingFull(n int) bool {
+	size := n + 16
+	for _, r := range ub.pendingRecs {
+		size += len(r.raw) + 16
+	}
+	return len(ub.pendingRecs) >= maxPending || size > maxPendingBytes
 }
 
 // dropPending removes the entry at index i from the pending list.
 func (ub *userBuckets) dropPending(i int) error {
-	return ub.putPending(slices.Delete(slices.Clone(ub.pendingRefs), i, i+1))
+	return ub.putPending(slices.Delete(slices.Clone(ub.pendingRecs), i, i+1))
+}
+
+// logCursor walks the log with the pending entries merged in, in key
+// order, forward only.
+func (ub *userBuckets) logCursor() *overlayCursor {
+	extra := make([]kv, 0, len(ub.pendingRecs))
+	for _, r := range ub.pendingRecs {
+		extra = append(extra, kv{r.key[:], r.raw})
+	}
+	slices.SortFunc(extra, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+	return &overlayCursor{c: ub.log.Cursor(), extra: extra}
+}
+
+// lastLogKey is the newest key in the log or the pending list, nil if
+// there is none.
+func (ub *userBuckets) lastLogKey() []byte {
+	last, _ := ub.log.Cursor().Last()
+	for _, r := range ub.pendingRecs {
+		if bytes.Compare(r.key[:], last) > 0 {
+			last = r.key[:]
+		}
+	}
+	return last
 }

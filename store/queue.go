@@ -78,7 +78,7 @@ func (m *cardMeta) group() string {
 // by the day's own reviews.
 func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
 	t := today{groups: map[string]bool{}}
-	c := ub.log.Cursor()
+	c := ub.logCursor()
 	for k, v := c.Seek(logFrom(day.Start)); k != nil; k, v = c.Next() {
 		e, err := decodeEntry(k, v)
 		if err != nil {

@@ -20,7 +20,11 @@ func dump(t *testing.T, s *Store, user string) map[string]string {
 	out := map[string]string{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		u := userBucket(tx, user)
-		return u.ForEachBucket(func(name []byte) error {
+		return u.ForEach(func(name, v []byte) error {
+			if v != nil { // a value of the user's own, like the pending list
+				out[string(name)] = string(v)
+				return nil
+			}
 			return u.Bucket(name).ForEach(func(k, v []byte) error {
 				out[string(name)+"/"+string(k)] = string(v)
 				return nil
@@ -163,6 +167,17 @@ func TestUndoRestoresExactly(t *testing.T) {
 	}
 	if !sameDump(before, dump(t, s, "ann")) {
 		t.Fatalf("undo of a new card's first rating left traces:\nbefore %v\nafter  %v", before, dump(t, s, "ann"))
+	}
+	// The same once the rating has been settled into the log and states.
+	k = rate(t, s, "ann", q.Items[0], t0, fsrs.Good)
+	if err := s.Settle("ann"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo("ann", k); err != nil {
+		t.Fatal(err)
+	}
+	if !sameDump(before, dump(t, s, "ann")) {
+		t.Fatalf("undo of a settled rating left traces:\nbefore %v\nafter  %v", before, dump(t, s, "ann"))
 	}
 	// Undo of a later rating restores the earlier state.
 	k1 := rate(t, s, "ann", q.Items[0], t0, fsrs.Good)

@@ -36,7 +36,15 @@ func (s *Store) Rebuild() (RebuildResult, error) {
 			if err != nil {
 				return err
 			}
-			// Replaying the whole log applies the pending entries too.
+			// The pending entries join the log, whose replay applies
+			// them. A damaged list gives up what follows the damage:
+			// the rest of the file is repaired rather than refused.
+			recs, _ := parsePending(ub.user.Get(kPending))
+			for _, r := range recs {
+				if err := ub.log.Put(r.key[:], r.raw); err != nil {
+					return err
+				}
+			}
 			if err := ub.putPending(nil); err != nil {
 				return err
 			}

@@ -73,21 +73,20 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change, deferred bool) (LogKey, err
 			}
 			return key, err
 		}
-		if len(ub.pendingRefs) >= maxPending {
-			if err := ub.settle(tx); err != nil {
-				return key, err
-			}
+	}
+	e := Entry{Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
+		Before: c.Before, HadState: c.HadState, After: c.After}
+	raw := encodeEntry(e)
+	if deferred && ub.pendingFull(len(raw)) {
+		if err := ub.settle(tx); err != nil {
+			return key, err
 		}
 	}
 	key = ub.nextLogKey(c.Time)
 	if deferred {
-		if err := ub.addPending(key, c.Card); err != nil {
-			return key, err
-		}
+		return key, ub.addPending(key, raw)
 	}
-	e := Entry{Key: key, Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
-		Before: c.Before, HadState: c.HadState, After: c.After}
-	return key, ub.log.Put(key[:], encodeEntry(e))
+	return key, ub.log.Put(key[:], raw)
 }
 
 // nextLogKey is a key after every existing entry made at t.
@@ -102,7 +101,12 @@ func (ub *userBuckets) nextLogKey(t time.Time) LogKey {
 		last, _ = c.Prev()
 	}
 	if len(last) == len(k) && bytes.Equal(last[:8], k[:8]) {
-		return newLogKey(t, binary.BigEndian.Uint32(last[8:])+1)
+		k = newLogKey(t, binary.BigEndian.Uint32(last[8:])+1)
+	}
+	for _, r := range ub.pendingRecs {
+		if bytes.Equal(r.key[:8], k[:8]) && bytes.Compare(r.key[:], k[:]) >= 0 {
+			k = newLogKey(t, binary.BigEndian.Uint32(r.key[8:])+1)
+		}
 	}
 	return k
 }
@@ -118,12 +122,8 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 		if err != nil {
 			return err
 		}
-		v := ub.log.Get(key[:])
-		if v == nil {
-			return fmt.Errorf("log entry %s: not found (already undone?)", key)
-		}
-		if e, err = decodeEntry(key[:], v); err != nil {
-			return err
+		if e, err = ub.entry(key); err != nil {
+			return fmt.Errorf("%w (already undone?)", err)
 		}
 		deckName, id := deck.SplitKey(e.Card)
 		latest, i, err := ub.latestPending(e.Card)
@@ -134,9 +134,6 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
 		case i >= 0:
 			// Never applied: forgetting the entry is the whole undo.
-			if err := ub.log.Delete(key[:]); err != nil {
-				return err
-			}
 			return ub.dropPending(i)
 		}
 		if err := ub.settle(tx); err != nil {

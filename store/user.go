@@ -42,7 +42,7 @@ type userBuckets struct {
 
 	// Ratings logged but not yet applied to state, due and new
 	// (pending.go), oldest first, and what they make of each card.
-	pendingRefs []pendingRef
+	pendingRecs []pendingRec
 	pending     map[string]*pendingCard // built when first needed
 }
 
@@ -183,7 +183,7 @@ func (ub *userBuckets) putSettings(st fsrs.Settings, now time.Time) error {
 	// Settings no review was made under are history of nothing; drop
 	// them, so that older reviews imported later replay under these.
 	t := uint64(now.UnixNano())
-	if k, _ := ub.log.Cursor().Last(); len(k) >= 8 {
+	if k := ub.lastLogKey(); len(k) >= 8 {
 		t = max(t, binary.BigEndian.Uint64(k)+1)
 	} else if err := clearBucket(ub.settings); err != nil {
 		return err
