@@ -32,9 +32,10 @@
 //	    new/<deck>\x00<pos BE8>       card id
 //	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
 //	                           entries with the same t
-//	    pending                log keys (12 bytes each, oldest first, at
-//	                           most 64) of ratings not yet applied to
-//	                           state, due and new (pending.go)
+//	    pending                log entries not yet in log/ nor applied to
+//	                           state, due and new, oldest first: per entry
+//	                           its log key, uvarint length, logEntry; at
+//	                           most 2.5 KiB (pending.go)
 //
 // # Invariants
 //
@@ -45,11 +46,11 @@
 //     is not suspended, and is not retired; the key's position is the
 //     card's position.
 //   - Every state change is one log entry holding the state before and
-//     after. It is written in the same transaction as the state and the
-//     index, or listed in pending, whose entries readers lay over the
-//     state and the indexes until they are settled. The invariants above
-//     hold for the states with the pending entries applied. Replaying the
-//     log through FSRS (Rebuild) recomputes every state.
+//     after. It is written to log/ in the same transaction as the state
+//     and the index, or to pending, whose entries readers lay over the
+//     log, the states and the indexes until they are settled. The
+//     invariants above hold with the pending entries applied. Replaying
+//     the log through FSRS (Rebuild) recomputes every state.
 //
 // Queries never scan all cards: what is due is a range scan of due/ up to
 // the end of the user's day, and new cards come from the front of new/.
