@@ -168,3 +168,29 @@ func FuzzDecodeText(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParsePending(f *testing.F) {
+	st := sampleState()
+	raw := encodeEntry(Entry{Card: "d\x00a", Action: ActRate, Rating: fsrs.Good, HadState: true, Before: st, After: st})
+	k1, k2 := newLogKey(st.LastReview, 0), newLogKey(st.LastReview, 1)
+	f.Add(pendingBytes([]pendingRec{{key: k1, raw: raw}, {key: k2, raw: raw}}))
+	f.Add(pendingBytes([]pendingRec{{key: k1, raw: raw}})[:20])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, err := parsePending(b)
+		if err != nil {
+			return
+		}
+		if again := pendingBytes(recs); !bytes.Equal(again, b) {
+			// Only a non-canonical length varint may differ.
+			if recs2, err := parsePending(again); err != nil || len(recs2) != len(recs) {
+				t.Fatalf("re-encoding changed the list: %d -> %d entries (%v)", len(recs), len(recs2), err)
+			}
+		}
+		for _, r := range recs {
+			if r.card == nil || len(r.card) > maxKeyLen {
+				t.Fatalf("accepted an entry without a card key: %+v", r)
+			}
+		}
+	})
+}
