@@ -121,6 +121,10 @@ type Options struct {
 	ReadOnly bool
 	// Now stamps the creation time of a new file.
 	Now time.Time
+	// Upgrading, if set, is told before an existing file is upgraded
+	// from schema from to SchemaVersion: on a large collection that
+	// takes seconds, which a user should not sit through in silence.
+	Upgrading func(from, to uint64)
 }
 
 // initialMmap is the mapping reserved at open; pages are only resident
@@ -304,6 +308,9 @@ func (s *Store) init(opt Options) (upgraded bool, err error) {
 			return false, fmt.Errorf("database %s is empty", s.path)
 		}
 		return false, fmt.Errorf("database %s needs an upgrade (schema %d to %d); run any srs command without read-only access", s.path, version, SchemaVersion)
+	}
+	if version > 0 && opt.Upgrading != nil {
+		opt.Upgrading(version, SchemaVersion)
 	}
 	return version > 0, migrate(s.db, version, opt.Now)
 }

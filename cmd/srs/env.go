@@ -119,7 +119,9 @@ func (e *Env) Open() (*store.Store, error) {
 	if err := os.MkdirAll(e.DataDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	st, err := store.Open(e.DBPath, store.Options{Now: e.Now(), Timeout: e.Timeout})
+	st, err := store.Open(e.DBPath, store.Options{Now: e.Now(), Timeout: e.Timeout, Upgrading: func(from, to uint64) {
+		fmt.Fprintf(e.IO.ErrOut, "srs: upgrading %s from schema %d to %d (once; a large collection takes a while)\n", e.DBPath, from, to)
+	}})
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			e.Setenv("TESTDATA", filepath.Join(wd, "..", "..", "deck", "testdata"))
+			e.Setenv("STORE_TESTDATA", filepath.Join(wd, "..", "..", "store", "testdata"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
