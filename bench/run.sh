@@ -102,4 +102,4 @@ done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]}'; }
 r=$(med "${rec[@]}") f=$(med "${floor[@]}") se=$(med "${sess[@]}")
 echo "| one rating committed (in-process), 100k cards / 1M reviews | $((r / 1000)) µs ($(awk -v a="$r" -v b="$f" 'BEGIN {printf "%.2f", a/b}')× the floor) | bare bbolt commit of one 200-byte put: $((f / 1000)) µs |"
-echo "| a rating in a 64-rating sitting, with its share of the settle | $((se / 1000)) µs ($(awk -v a="$se" -v b="$f" 'BEGIN {printf "%.2f", a/b}')× the floor) | |"
+echo "| a rating in a 64-rating sitting, with its share of the settles | $((se / 1000)) µs ($(awk -v a="$se" -v b="$f" 'BEGIN {printf "%.2f", a/b}')× the floor) | |"

@@ -192,10 +192,10 @@ func BenchmarkRecord(b *testing.B) {
 }
 
 // BenchmarkSession is a sitting's worth of ratings, 64 distinct cards,
-// and the settle that applies them as the session ends: what a rating
-// costs once its deferred share of the state and index writes is counted
-// (the rating-ns metric). The undos that restore the collection run
-// outside the timer.
+// with the settles Record makes as the pending list fills and the one
+// that ends the session: what a rating costs once its deferred share of
+// the log, state and index writes is counted (the rating-ns metric). The
+// undos that restore the collection run outside the timer.
 func BenchmarkSession(b *testing.B) {
 	eachSize(b, func(b *testing.B, path string) {
 		s := openBench(b, copyDB(b, path))
