@@ -78,6 +78,7 @@ func (m *cardMeta) group() string {
 // by the day's own reviews.
 func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
 	t := today{groups: map[string]bool{}}
+	seen := map[string]bool{}
 	c := ub.logCursor()
 	for k, v := c.Seek(logFrom(day.Start)); k != nil; k, v = c.Next() {
 		e, err := decodeEntry(k, v)
@@ -93,6 +94,10 @@ func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
 		case fsrs.Review:
 			t.revDone++
 		}
+		if seen[e.Card] {
+			continue // a learning card rated again today: same group
+		}
+		seen[e.Card] = true
 		m, ok, err := getMeta(tx, e.Card)
 		if err != nil {
 			return t, err
