@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // cards finishes the units: backs, and tags that depend on answers.

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // MaxSourceSize bounds what Compile reads. The real guide is ~370 KB; a

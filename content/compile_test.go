@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 type cardSpec struct {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"sync"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // DeckName is the name of the built-in deck.

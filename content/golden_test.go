@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/guide.golden from the compiler's output")

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // Section tags, one per part of the guide.

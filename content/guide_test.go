@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 func compileGuide(t *testing.T) (*deck.Deck, []Warning) {

@@ -36,7 +36,7 @@ import (
 	"strings"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // APKGLimits bounds what ReadAPKG accepts from an untrusted package. A zero

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // apkgBenchCards is a variable so a profile can be taken on fewer cards.

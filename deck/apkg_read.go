@@ -14,7 +14,7 @@ import (
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 	"google.golang.org/protobuf/encoding/protowire"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // Package versions as the "meta" member states them.

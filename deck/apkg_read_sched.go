@@ -6,7 +6,7 @@ import (
 
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // Scheduling read from a package: the review log and, for cards that have

@@ -11,7 +11,7 @@ import (
 
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // fxWantCards is what ReadAPKG must make of fxStandard, in every layout.

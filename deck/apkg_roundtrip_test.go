@@ -3,11 +3,11 @@ package deck
 import (
 	"archive/zip"
 	"bytes"
+	"github.com/srs-tool/srs/fsrs"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
-	"srs/fsrs"
 	"strconv"
 	"strings"
 	"testing"

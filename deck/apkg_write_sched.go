@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // apkgSched is a card row's scheduling columns.

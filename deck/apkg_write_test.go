@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // exportNow is the export time of the tests: UTC, so day numbers do not

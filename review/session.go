@@ -13,9 +13,9 @@ import (
 	"fmt"
 	"time"
 
-	"srs/deck"
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 // Config is what a session needs from its caller.

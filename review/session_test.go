@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"srs/deck"
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)

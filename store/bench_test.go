@@ -10,10 +10,10 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/bench/synth"
-	"srs/deck"
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/bench/synth"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 // benchEnd is the synthetic collections' "today".

@@ -10,7 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // cardRecord is a card as the store keeps it: the card as last imported,

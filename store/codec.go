@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // CardState is one user's state of one card: its FSRS scheduling plus the

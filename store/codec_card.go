@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // Card records were JSON until schema 3. An export or a re-import reads

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 func sampleState() CardState {

@@ -8,8 +8,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // Problem is one thing Check found wrong, in plain words.

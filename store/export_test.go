@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // TestEachExportKeepsReviewsOfExportedCards: the log entries handed on are

@@ -6,8 +6,8 @@ import (
 
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // Imported review history (an Anki revlog) ends in the state that

@@ -12,7 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
+	"github.com/srs-tool/srs/deck"
 )
 
 // ImportOptions control ImportDeck.

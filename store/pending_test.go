@@ -12,8 +12,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // view is everything a reader can learn about a user, to compare a store

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // replayer recomputes a user's states from the log: each entry's action

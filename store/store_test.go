@@ -12,8 +12,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/deck"
-	"srs/fsrs"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)

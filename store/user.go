@@ -11,7 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // ValidateUser reports whether name can be a user name.

@@ -12,7 +12,7 @@ import (
 	"os"
 	"time"
 
-	"srs/bench/synth"
+	"github.com/srs-tool/srs/bench/synth"
 )
 
 func main() {

@@ -13,9 +13,9 @@ import (
 	"os"
 	"time"
 
-	"srs/deck"
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 // Config sizes a collection.

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"srs/fsrs"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // TestCrashSafety starts line-mode reviews and kills them with SIGKILL at

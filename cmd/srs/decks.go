@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/deck"
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 func decksCommand(env **Env) *cli.Command {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"srs/content"
-	"srs/store"
+	"github.com/srs-tool/srs/content"
+	"github.com/srs-tool/srs/store"
 )
 
 // IO is a command's standard streams, injected so commands run under tests

@@ -15,9 +15,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/content"
-	"srs/deck"
-	"srs/store"
+	"github.com/srs-tool/srs/content"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/store"
 )
 
 // Input limits (the README's table): text decks are read whole, so they

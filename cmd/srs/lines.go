@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"srs/deck"
-	"srs/fsrs"
-	"srs/review"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/review"
 )
 
 // runLines is the scriptable face of a review session (design.md §5).

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/store"
+	"github.com/srs-tool/srs/store"
 )
 
 func doctorCommand(env **Env) *cli.Command {

@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/fsrs"
-	"srs/review"
-	"srs/store"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/review"
+	"github.com/srs-tool/srs/store"
 )
 
 type reviewOptions struct {

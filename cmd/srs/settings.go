@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/fsrs"
-	"srs/store"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/store"
 )
 
 func settingsCommand(env **Env) *cli.Command {

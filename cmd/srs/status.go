@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/store"
+	"github.com/srs-tool/srs/store"
 )
 
 type statusOptions struct {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"srs/deck"
-	"srs/store"
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/store"
 )
 
 // suspendCommand builds `srs suspend` and `srs unsuspend`: the same change

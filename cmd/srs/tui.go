@@ -8,8 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"srs/fsrs"
-	"srs/review"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/review"
 )
 
 // runTUI is the full-screen face of a review session.
