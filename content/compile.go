@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/srs-tool/srs/deck"
@@ -85,7 +86,8 @@ type compiler struct {
 	lastQ      *unit // the question follow-ups attach to
 	lastQNum   int   // n of the last "Qn:" question
 	interviews int
-	group      group // the open probe or prompt group
+	group      group    // the open probe or prompt group
+	joins      []string // sentences separated on the line being read
 }
 
 type group struct {
@@ -123,40 +125,74 @@ func (c *compiler) warn(line int, msg string) {
 
 func (c *compiler) scan() {
 	for i, t := range c.lines {
-		if t == "" {
-			if c.cur != nil && (c.mode == modeUnit || c.mode == modePattern) {
-				c.cur.cur.blocks = append(c.cur.cur.blocks, block{gap: true})
-			}
-			continue
+		c.scanLine(i, t)
+		c.reportJoins(i + 1)
+	}
+}
+
+func (c *compiler) scanLine(i int, t string) {
+	if t == "" {
+		if c.cur != nil && (c.mode == modeUnit || c.mode == modePattern) {
+			c.cur.cur.blocks = append(c.cur.cur.blocks, block{gap: true})
 		}
-		if isNote(t) {
-			c.mode, c.cur = modeNone, nil
-			continue
-		}
-		if c.startQuestion(i) || c.startFollowUp(i) {
-			continue
-		}
-		if c.mode == modeUnit && c.quotedProbe(i) {
-			continue
-		}
-		if c.mode != modeUnit && c.startGroup(i) {
-			continue
-		}
-		switch c.mode {
-		case modeUnit:
-			c.cur.addLine(t, bodyLabels, true)
-		case modePattern:
-			c.cur.addLine(t, patternLabels, false)
-		case modePrompts:
-			c.addPrompt(i)
-		case modeProbes:
-			if isQuoted(t) {
-				c.addProbe(i)
-			} else {
-				c.mode = modeNone
-			}
+		return
+	}
+	if isNote(t) {
+		c.mode, c.cur = modeNone, nil
+		return
+	}
+	if c.startQuestion(i) || c.startFollowUp(i) {
+		return
+	}
+	if c.mode == modeUnit && c.quotedProbe(i) {
+		return
+	}
+	if c.mode != modeUnit && c.startGroup(i) {
+		return
+	}
+	switch c.mode {
+	case modeUnit:
+		c.addLine(c.cur, t, bodyLabels, true)
+	case modePattern:
+		c.addLine(c.cur, t, patternLabels, false)
+	case modePrompts:
+		c.addPrompt(i)
+	case modeProbes:
+		if isQuoted(t) {
+			c.addProbe(i)
+		} else {
+			c.mode = modeNone
 		}
 	}
+}
+
+// text is the compiler's way in for all card text: it separates the
+// sentences the flattened guide glued together and keeps the joins for
+// the line's warning.
+func (c *compiler) text(s string) string {
+	s, joins := separateSentences(s)
+	c.joins = append(c.joins, joins...)
+	return s
+}
+
+// maxJoinsShown keeps a line's warning readable; the count says the rest.
+const maxJoinsShown = 4
+
+// reportJoins warns about the joins separated on line n.
+func (c *compiler) reportJoins(n int) {
+	if len(c.joins) == 0 {
+		return
+	}
+	shown := make([]string, 0, maxJoinsShown)
+	for _, j := range c.joins[:min(len(c.joins), maxJoinsShown)] {
+		shown = append(shown, strconv.Quote(j))
+	}
+	msg := "run-together sentences separated: " + strings.Join(shown, ", ")
+	if more := len(c.joins) - len(shown); more > 0 {
+		msg += fmt.Sprintf(" and %d more", more)
+	}
+	c.warn(n, msg)
+	c.joins = c.joins[:0]
 }
 
 // notePrefixes start the guide's editorial paragraphs, which introduce or
@@ -234,7 +270,7 @@ func (c *compiler) startQuestion(i int) bool {
 		id = fmt.Sprintf("interview.%d", c.interviews)
 	}
 	c.questions++
-	u := c.newUnit(i, id, deck.KindQuestion, front)
+	u := c.newUnit(i, id, deck.KindQuestion, c.text(front))
 	c.lastQ, c.cur, c.mode = u, u, modeUnit
 	return true
 }
@@ -282,7 +318,7 @@ func (c *compiler) startFollowUp(i int) bool {
 		}
 		q := c.lastQ
 		q.follows++
-		u := c.newUnit(i, fmt.Sprintf("%s.f%d", q.card.ID, q.follows), deck.KindFollowUp, front)
+		u := c.newUnit(i, fmt.Sprintf("%s.f%d", q.card.ID, q.follows), deck.KindFollowUp, c.text(front))
 		u.parent = q
 		u.card.Parent = q.card.ID
 		c.cur, c.mode = u, modeUnit
@@ -311,18 +347,20 @@ func (c *compiler) quotedProbe(i int) bool {
 	}
 	p := c.lastQ
 	p.probes++
-	u := c.newUnit(i, fmt.Sprintf("%s.p%d", p.card.ID, p.probes), deck.KindFollowUp, q)
+	u := c.newUnit(i, fmt.Sprintf("%s.p%d", p.card.ID, p.probes), deck.KindFollowUp, c.text(q))
 	u.parent = p
 	u.card.Parent = p.card.ID
 	if answer != "" {
-		u.answer.add(answer, true)
+		u.answer.add(c.text(answer), true)
 	}
 	c.cur = p
 	return true
 }
 
-// addLine adds a line of answer text, opening a section at each label.
-func (u *unit) addLine(t string, labels []label, withValidate bool) {
+// addLine adds a line of answer text to u, opening a section at each
+// label. Labels are found before sentences are separated: the guide glues
+// them to the sentence before ("...approach.Contrarian Take: ...").
+func (c *compiler) addLine(u *unit, t string, labels []label, withValidate bool) {
 	segs := split(t, labels, withValidate)
 	// A line that carries a label is prose: list items never do.
 	prose := len(segs) > 1 || segs[0].label != nil
@@ -331,7 +369,7 @@ func (u *unit) addLine(t string, labels []label, withValidate bool) {
 			u.open(s.title)
 		}
 		if s.text != "" {
-			u.cur.add(s.text, prose)
+			u.cur.add(c.text(s.text), prose)
 		}
 	}
 }

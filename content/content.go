@@ -17,7 +17,7 @@ const DeckName = "guide"
 // CompilerVersion names the compiler's output. Bump it whenever a change
 // here alters the cards compiled from an unchanged guide, so that
 // BuiltInVersion changes and existing installs pick up the new deck.
-const CompilerVersion = "1"
+const CompilerVersion = "2"
 
 //go:embed guide.txt
 var guide []byte

@@ -49,8 +49,12 @@
 // Common Wrong Answers, Further Reading, What would you validate ...?). A
 // run of two or more short lines becomes a bullet list; short "Label: ..."
 // lines and lines ending in ":" between them become bold sub-headings.
-// Sentences the source glued together ("...framework.Step 1: ...") stay
-// glued.
+//
+// Sentences the source glued together ("...should be built.There are...",
+// "...my playbook:Minutes 0-2: ...") are separated by a space once the
+// labels are found (labels are recognised by being glued). Dotted names,
+// URLs, file names, code and abbreviations (e.g., U.S., Node.js,
+// config.go, fmt.Println) stay whole; see separateSentences.
 //
 // # Card IDs
 //
@@ -77,7 +81,8 @@
 // # Warnings
 //
 // Compile repairs what it must and reports it: invalid UTF-8 (replaced with
-// U+FFFD), control characters (removed), and text that lost its spaces when
+// U+FFFD), control characters (removed), run-together sentences (separated;
+// one warning per line lists them), and text that lost its spaces when
 // the web page rendered "$...$" dollar amounts as math ("adds
 // 800/month.Theengineeringtimeis2weeks..."), which is kept as is because
 // only the author can restore it.

@@ -36,7 +36,7 @@ func (c *compiler) startGroup(i int) bool {
 	if !ok {
 		return false
 	}
-	u := c.newUnit(i, "pattern."+slugify(name, "p"+strconv.Itoa(num)), deck.KindPattern, question)
+	u := c.newUnit(i, "pattern."+slugify(name, "p"+strconv.Itoa(num)), deck.KindPattern, c.text(question))
 	u.card.Tags = []string{tagPatterns}
 	u.lead = fmt.Sprintf("**Probe pattern %d: %s**", num, name)
 	c.patterns = append(c.patterns, u)
@@ -81,9 +81,9 @@ func (c *compiler) addPrompt(i int) {
 	g := &c.group
 	g.n++
 	front, title, answer := splitAnswer(c.lines[i])
-	u := c.newUnit(i, fmt.Sprintf("prompt.%s.%d", g.slug, g.n), deck.KindPrompt, front)
+	u := c.newUnit(i, fmt.Sprintf("prompt.%s.%d", g.slug, g.n), deck.KindPrompt, c.text(front))
 	u.card.Tags = groupTags(tagPrompts, g)
-	u.setAnswer(title, answer)
+	u.setAnswer(title, c.text(answer))
 }
 
 // addProbe makes the quoted line i a probe of the open group.
@@ -94,10 +94,10 @@ func (c *compiler) addProbe(i int) {
 	if q, ok := unquote(front); ok && q != "" {
 		front = q
 	}
-	u := c.newUnit(i, fmt.Sprintf("probe.%s.%d", g.slug, g.n), deck.KindProbe, front)
+	u := c.newUnit(i, fmt.Sprintf("probe.%s.%d", g.slug, g.n), deck.KindProbe, c.text(front))
 	u.card.Tags = groupTags(tagProbes, g)
 	u.lead = "_" + strings.TrimSuffix(g.context, ".") + "._"
-	u.setAnswer(title, answer)
+	u.setAnswer(title, c.text(answer))
 }
 
 func (u *unit) setAnswer(title, answer string) {
