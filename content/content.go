@@ -23,7 +23,7 @@ const CompilerVersion = "2"
 var guide []byte
 
 var builtIn = sync.OnceValues(func() (*deck.Deck, error) {
-	d, _, err := Compile("guide.txt", guide, DeckName)
+	d, _, err := compileBuiltIn()
 	if err != nil {
 		return nil, fmt.Errorf("built-in guide: %w", err)
 	}
@@ -31,6 +31,23 @@ var builtIn = sync.OnceValues(func() (*deck.Deck, error) {
 	d.Cards = studyOrder(d.Cards)
 	return d, nil
 })
+
+// compileBuiltIn compiles the embedded guide and tags its questions from
+// the topics table, in source order.
+func compileBuiltIn() (*deck.Deck, []Warning, error) {
+	d, warnings, err := Compile("guide.txt", guide, DeckName)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := parseTopics("topics.txt", topicsTable)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.apply(d); err != nil {
+		return nil, nil, fmt.Errorf("topics.txt: %w", err)
+	}
+	return d, warnings, nil
+}
 
 // studyOrder is the order new built-in cards are introduced in: the deep
 // questions first (each follow-up waits for its question anyway), then
@@ -53,18 +70,20 @@ func BuiltIn() (*deck.Deck, error) {
 	return cloneDeck(d), nil
 }
 
-var builtInVersion = sync.OnceValue(func() string { return version(guide) })
+var builtInVersion = sync.OnceValue(func() string { return version(guide, topicsTable) })
 
 // BuiltInVersion identifies the built-in deck: it changes when the embedded
-// guide or CompilerVersion changes, so a store can tell that its copy of
-// the built-in deck is out of date without compiling it.
+// guide, its topics table or CompilerVersion changes, so a store can tell
+// that its copy of the built-in deck is out of date without compiling it.
 func BuiltInVersion() string { return builtInVersion() }
 
-func version(src []byte) string {
+func version(src, topics []byte) string {
 	h := sha256.New()
 	h.Write([]byte(CompilerVersion))
 	h.Write([]byte{0})
 	h.Write(src)
+	h.Write([]byte{0})
+	h.Write(topics)
 	return CompilerVersion + "-" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 

@@ -14,7 +14,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/guide.golden from the compiler's output")
 
 // listing renders a deck for review: counts per kind, then one line per
-// card (id, kind, parent, front), then the warnings.
+// card (id, kind, parent, tags, front), then the warnings.
 func listing(d *deck.Deck, warnings []Warning) string {
 	var b strings.Builder
 	count := map[deck.Kind]int{}
@@ -27,7 +27,7 @@ func listing(d *deck.Deck, warnings []Warning) string {
 	fmt.Fprintf(&b, "# total\t%d\n", len(d.Cards))
 	for _, c := range d.Cards {
 		front := strings.Join(strings.Fields(c.Front), " ")
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, c.Parent, clip(front, 100))
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Kind, c.Parent, strings.Join(c.Tags, ","), clip(front, 100))
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(&b, "# warning %s\n", w)
@@ -36,7 +36,7 @@ func listing(d *deck.Deck, warnings []Warning) string {
 }
 
 func TestGuideGolden(t *testing.T) {
-	d, warnings, err := Compile("guide.txt", guide, DeckName)
+	d, warnings, err := compileBuiltIn()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,11 @@ import (
 	"github.com/srs-tool/srs/deck"
 )
 
+// compileGuide compiles the built-in guide, topics and all, in source
+// order.
 func compileGuide(t *testing.T) (*deck.Deck, []Warning) {
 	t.Helper()
-	d, warnings, err := Compile("guide.txt", guide, DeckName)
+	d, warnings, err := compileBuiltIn()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +167,7 @@ func TestGuideBacks(t *testing.T) {
 				"### Red Flag Answer\n\n“Senior engineers just have more years",
 			},
 			notBack: []string{"What Most Candidates Say vs.", "Follow-up:"},
-			tags:    []string{"section:deep-questions"},
+			tags:    []string{"section:deep-questions", "topic:career-growth", "topic:engineering-mindset", "topic:leadership", "loop:behavioral"},
 		},
 		{
 			id: "q01.f2",
@@ -176,8 +178,9 @@ func TestGuideBacks(t *testing.T) {
 		},
 		{id: "q02.f2", back: []string{"- 15% on requirements and scope\n- 15% on high-level design"}},
 		{id: "q02.f3", back: []string{"### Production Edge Case\n\nThe “Obvious Architecture” Trap."}},
-		{id: "q03", back: []string{"This is a behavioral question"}, tags: []string{"section:deep-questions", "loop:behavioral"}},
-		{id: "q03.f1", tags: []string{"section:deep-questions", "loop:behavioral"}},
+		{id: "q03", back: []string{"This is a behavioral question"}, tags: []string{"section:deep-questions", "topic:databases", "topic:legacy-modernization", "loop:behavioral"}},
+		{id: "q03.f1", tags: []string{"section:deep-questions", "topic:databases", "topic:legacy-modernization", "loop:behavioral"}},
+		{id: "q17.f2", tags: []string{"section:deep-questions", "topic:reliability", "topic:distributed-systems", "topic:cloud", "topic:cost", "loop:system-design"}},
 		{id: "q04", back: []string{"**Minutes 2-5: Assess the blast radius.**\n\n- Which services are affected?"}},
 		{id: "q07.f2", back: []string{"### Production Note\n\nCache Failure Modes"}},
 		{id: "q10.f2", back: []string{"### Senior vs Staff\n\nHow “production-ready” changes", "### What would you validate 30 days after shipping?"}},
@@ -192,7 +195,9 @@ func TestGuideBacks(t *testing.T) {
 			notBack: []string{"Breadth is a trap", "Senior Follow-up Questions"},
 		},
 		{id: "interview.1.p1", front: []string{"What if you do not know what role you want"}, back: []string{"Breadth is a trap disguised as safety."}, notFront: []string{"“", "Strong answer"}},
-		{id: "interview.3.f1", front: []string{"What if you are on-call and you do not own the service"}},
+		// Placed after interview.3 but about being on call: a row of its own.
+		{id: "interview.3.f1", front: []string{"What if you are on-call and you do not own the service"}, tags: []string{"section:deep-questions", "topic:incidents", "topic:reliability", "loop:debugging"}},
+		{id: "interview.3.p1", tags: []string{"section:deep-questions", "topic:interview-meta-skills", "topic:communication", "loop:behavioral"}},
 		{id: "q24.f2", front: []string{"How do you prioritize which technical debt"}},
 		{
 			id:       "prompt.what-would-you-validate-after-shipping.1",
@@ -267,8 +272,17 @@ func TestGuideBacks(t *testing.T) {
 			t.Errorf("%s: tags %v, want %v", tt.id, c.Tags, tt.tags)
 		}
 	}
-	if got := cards["q01"].Tags; slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "loop:") }) {
-		t.Errorf("q01 is tagged with a loop it does not claim: %v", got)
+	// Without the topics table, only the questions that name their loop
+	// have one.
+	raw, _, err := Compile("guide.txt", guide, DeckName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range raw.Cards {
+		hasLoop := slices.ContainsFunc(c.Tags, func(s string) bool { return strings.HasPrefix(s, "loop:") })
+		if (c.Kind == deck.KindQuestion || c.Kind == deck.KindFollowUp) && hasLoop != (c.ID == "q03" || c.Parent == "q03") {
+			t.Errorf("compiled %s has tags %v", c.ID, c.Tags)
+		}
 	}
 }
 
@@ -359,15 +373,22 @@ func TestBuiltIn(t *testing.T) {
 
 func TestBuiltInVersion(t *testing.T) {
 	v := BuiltInVersion()
-	if v == "" || v != BuiltInVersion() || v != version(guide) {
+	if v == "" || v != BuiltInVersion() || v != version(guide, topicsTable) {
 		t.Fatalf("unstable version %q", v)
 	}
 	if !strings.HasPrefix(v, CompilerVersion+"-") {
 		t.Errorf("version %q does not name compiler version %q", v, CompilerVersion)
 	}
 	edited := bytes.Replace(guide, []byte("Scope of ownership."), []byte("Scope of ownership!"), 1)
-	if version(edited) == v {
+	if version(edited, topicsTable) == v {
 		t.Error("version does not change with the guide")
+	}
+	retagged := bytes.Replace(topicsTable, []byte("card q07  caching,performance"), []byte("card q07  caching"), 1)
+	if bytes.Equal(retagged, topicsTable) {
+		t.Fatal("the q07 row is not in the table")
+	}
+	if version(guide, retagged) == v {
+		t.Error("version does not change with the topics table")
 	}
 }
 
