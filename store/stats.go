@@ -122,8 +122,8 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 				continue
 			}
 			for _, tag := range m.Tags {
-				if !strings.HasPrefix(tag, "loop:") && !strings.HasPrefix(tag, "section:") && strings.Contains(tag, ":") {
-					continue // group:… and the like say where, not what
+				if !isTopicTag(tag) {
+					continue
 				}
 				tt := tags[tag]
 				if tt == nil {
@@ -189,4 +189,11 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 		})
 	})
 	return st, err
+}
+
+// isTopicTag reports whether a tag names what a card is about (a topic:
+// or loop: tag, or a user's own plain tag); section:, group: and the like
+// say where a card sits in its source, not what it tests.
+func isTopicTag(tag string) bool {
+	return strings.HasPrefix(tag, "topic:") || strings.HasPrefix(tag, "loop:") || !strings.Contains(tag, ":")
 }
