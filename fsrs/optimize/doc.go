@@ -11,9 +11,10 @@
 // cosine-annealed learning rate, batch size and epochs (Fit), and the
 // same metrics (Evaluate: log loss and RMSE(bins)). Where this package
 // differs, it says so at the place: it computes in float64 where fsrs-rs
-// uses float32, shuffles batches with its own generator, and can score
-// each card's reviews in one pass over the card (Options.PerCard) instead
-// of once per prefix.
+// uses float32 and shuffles batches with its own generator; by default it
+// scores each card's reviews in one pass over the card, as fsrs-rs does
+// when given card ids, and Options.PerItem replays each item's history
+// as fsrs-rs does without them.
 //
 // Gradients are exact: a hand-written reverse pass over each card's
 // reviews (grad.go), checked against finite differences in the tests only.

@@ -43,6 +43,7 @@ type stepCache struct {
 	r, base   float64 // recall probability and 1 + factor·t/s
 	v         float64 // the branch's value: sinc, the lapse stability or inc
 	ls        float64 // ln s
+	lb        float64 // ln base
 	g         uint8
 	br        branch
 	gateS     bool // the new stability was within [sMin, sMax] before clamping
@@ -89,9 +90,10 @@ func (k *kernel) lossGrad(q seq, g *Params) float64 {
 		c.s, c.d, c.t, c.g = s, d, float64(st.DeltaT), st.Rating
 		c.ls = math.Log(s)
 		c.base = 1 + m.k.factor*c.t/s
-		c.r = 1
+		c.r, c.lb = 1, 0
 		if c.t > 0 {
-			c.r = math.Exp(m.k.c * math.Log(c.base))
+			c.lb = math.Log(c.base)
+			c.r = math.Exp(m.k.c * c.lb)
 		}
 		gr := 0.0
 		if next < len(q.pos) && int(q.pos[next]) == t {
@@ -214,7 +216,7 @@ func (k *kernel) lossGrad(q seq, g *Params) float64 {
 					hpeb = w[16]
 				}
 				gs += gSpre * (1 + inc - w[9]*inc)
-				gd -= gSpre * s * m.expW8 * math.Exp(-w[9]*c.ls) * (e - 1) * hpeb
+				gd -= gSpre * s * a / (11 - d) * (e - 1) * hpeb
 				gr -= gSpre * s * a * hpeb * w[10] * e
 				g[8] += gSpre * s * inc
 				g[9] -= gSpre * s * inc * c.ls
@@ -238,7 +240,7 @@ func (k *kernel) lossGrad(q seq, g *Params) float64 {
 		if gr != 0 && c.t > 0 {
 			// R = base^c, base = 1 + factor·t/s, c = −w20.
 			gs += gr * c.r * m.k.c / c.base * (-m.k.factor * c.t / (s * s))
-			dRdc := c.r * (math.Log(c.base) + m.k.c/c.base*c.t/s*m.k.dFactor)
+			dRdc := c.r * (c.lb + m.k.c/c.base*c.t/s*m.k.dFactor)
 			g[20] -= gr * dRdc
 		}
 		gS, gD = gs, gd

@@ -30,12 +30,15 @@ type Options struct {
 	// scheduler uses; it bounds w17·w18 (see Params.Bounds). 0 means 1.
 	RelearningSteps int
 
-	// PerCard scores all of a card's items in one pass over the card, as
-	// fsrs-rs does when given card ids (its "windowed" batches: whole
-	// cards per batch, up to BatchSize items), instead of replaying the
-	// card's history once per item (fsrs-rs without card ids, which the
-	// Node binding uses). The objective is the same; batches differ.
-	PerCard bool
+	// PerItem replays a card's history once for every item, each item a
+	// sequence of its own, in batches of BatchSize items sorted by length
+	// (fsrs-rs without card ids, as its Node binding calls it). By default
+	// all of a card's items are scored in one pass over the card, whole
+	// cards packed into batches of up to BatchSize items (fsrs-rs's
+	// "windowed" batches, used when it is given card ids): the same
+	// objective, in time linear in the log rather than quadratic in the
+	// cards' review counts; only the batches differ.
+	PerItem bool
 	// BestEpoch returns the weights of the epoch with the lowest training
 	// loss, as fsrs-rs up to 6.5 (the Node binding 0.5) does; by default
 	// the weights after the last epoch are returned, as fsrs-rs 6.6 does.
@@ -168,10 +171,10 @@ func Fit(ctx context.Context, items []Item, opt Options) (Result, error) {
 	}
 	res.TrainItems = len(kept)
 	var batches [][]seq
-	if opt.PerCard {
-		batches = cardBatches(kept, keptW, opt.BatchSize)
-	} else {
+	if opt.PerItem {
 		batches = itemBatches(kept, keptW, opt.BatchSize)
+	} else {
+		batches = cardBatches(kept, keptW, opt.BatchSize, opt.Seed)
 	}
 	w, err := train1(ctx, batches, len(kept), start, opt)
 	if err != nil {
@@ -234,9 +237,14 @@ func itemBatches(items []Item, weights []float64, size int) [][]seq {
 
 // cardBatches groups items by card into one sequence per card, scoring
 // each item's last review, and packs whole cards into batches of at most
-// size items (one card more than size makes a batch of its own), shorter
-// cards first (fsrs-rs's windowed batches).
-func cardBatches(items []Item, weights []float64, size int) [][]seq {
+// size items (one card with more makes a batch of its own), as fsrs-rs's
+// windowed batches do. fsrs-rs packs the cards shortest first, which
+// pads its tensors least; here nothing is padded, and cards are packed
+// in a seeded random order instead, because batches of like cards made
+// noisier steps: on a 10k-review simulated log, eight seeds averaged a
+// training log loss 0.0010 worse packed by length than shuffled, while
+// shuffled matched fsrs-rs's own fit.
+func cardBatches(items []Item, weights []float64, size int, seed uint64) [][]seq {
 	byCard := map[int][]int{}
 	var cards []int
 	for i, it := range items {
@@ -257,7 +265,8 @@ func cardBatches(items []Item, weights []float64, size int) [][]seq {
 		}
 		seqs = append(seqs, q)
 	}
-	sort.SliceStable(seqs, func(a, b int) bool { return len(seqs[a].steps) < len(seqs[b].steps) })
+	rng := rand.New(rand.NewPCG(seed, 0xca2d))
+	rng.Shuffle(len(seqs), func(i, j int) { seqs[i], seqs[j] = seqs[j], seqs[i] })
 	var out [][]seq
 	var cur []seq
 	n := 0
