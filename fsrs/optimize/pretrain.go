@@ -143,8 +143,16 @@ func Pretrain(init []Item, avgRecall float64) (s0 [4]float64, counts [4]int, err
 		if len(groups[g]) == 0 {
 			continue
 		}
+		// In gap order, so that the sum, and the search, is the same on
+		// every run.
+		gaps := make([]uint32, 0, len(groups[g]))
+		for dt := range groups[g] {
+			gaps = append(gaps, dt)
+		}
+		sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
 		var ts, ys, ns []float64
-		for dt, b := range groups[g] {
+		for _, dt := range gaps {
+			b := groups[g][dt]
 			n := float64(b.n)
 			ts = append(ts, float64(dt))
 			ys = append(ys, (float64(b.recalled)+avgRecall)/(n+1))
