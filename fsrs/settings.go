@@ -20,6 +20,11 @@ type Settings struct {
 	TimeZone         string          `json:"time_zone"`         // IANA zone; "" means the machine's
 	Fuzz             bool            `json:"fuzz"`              // spread review intervals a little
 	Weights          []float64       `json:"weights,omitempty"` // 21 FSRS-6 weights; empty means defaults
+	// FittedAt and FittedReviews say when `srs optimize` fitted Weights
+	// to the user's log, and to how many reviews; zero for weights that
+	// were not fitted here.
+	FittedAt      time.Time `json:"fitted_at,omitzero"`
+	FittedReviews int       `json:"fitted_reviews,omitempty"`
 }
 
 // DefaultSettings are what a new user gets.

@@ -46,6 +46,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			logCommand(&env),
 			statsCommand(&env),
 			settingsCommand(&env),
+			optimizeCommand(&env),
 			suspendCommand(&env, true),
 			suspendCommand(&env, false),
 			importCommand(&env),

@@ -11,6 +11,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/fsrs/optimize"
+	"github.com/srs-tool/srs/store"
 )
 
 func TestMain(m *testing.M) {
@@ -42,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"jsonfield":  jsonField,
 			"countlines": countLines,
 			"samecards":  sameCards,
+			"genhistory": genHistory,
 		},
 	})
 }
@@ -151,4 +157,39 @@ func sameCards(ts *testscript.TestScript, neg bool, args []string) {
 	if (len(diffs) == 0) == neg {
 		ts.Fatalf("samecards %s %s: %d differences\n%s", args[0], args[1], len(diffs), strings.Join(diffs, "\n"))
 	}
+}
+
+// genhistory USER REVIEWS NOW writes into $SRS_DB a deck "hist" whose
+// cards carry USER's review history: about REVIEWS ratings over 2024 and
+// 2025 by a simulated learner whose memory follows FSRS-6 with weights
+// unlike the defaults (optimize.Learner), imported as of NOW (RFC 3339).
+func genHistory(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 || neg {
+		ts.Fatalf("usage: genhistory USER REVIEWS NOW")
+	}
+	var n int
+	_, err := fmt.Sscan(args[1], &n)
+	ts.Check(err)
+	now, err := time.Parse(time.RFC3339, args[2])
+	ts.Check(err)
+	p := optimize.DefaultParams
+	p[0], p[1], p[2], p[3] = 0.6, 1.8, 5, 16
+	p[8], p[10], p[20] = 2.2, 1.1, 0.3
+	logs := optimize.Learner{Params: p, Reviews: n, Seed: uint64(n), DayStartHour: 4}.Log()
+	d := &deck.Deck{Name: "hist", Source: "gen", Progress: map[string]deck.Progress{}}
+	for i, l := range logs {
+		c := deck.Card{ID: fmt.Sprintf("c%05d", i), Deck: d.Name, Kind: deck.KindQuestion,
+			Front: fmt.Sprintf("Question %d?", i), Back: fmt.Sprintf("Answer %d.", i)}
+		d.Cards = append(d.Cards, c)
+		var ev []fsrs.ReviewEvent
+		for _, r := range l {
+			ev = append(ev, fsrs.ReviewEvent{Time: r.Time, Rating: fsrs.Rating(r.Rating), Duration: r.Duration})
+		}
+		d.Progress[c.Key()] = deck.Progress{Reviews: ev}
+	}
+	s, err := store.Open(ts.Getenv("SRS_DB"), store.Options{Now: now})
+	ts.Check(err)
+	defer s.Close()
+	_, err = s.ImportDeck(d, store.ImportOptions{Now: now, User: args[0], WithHistory: true})
+	ts.Check(err)
 }

@@ -68,11 +68,24 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 			{"day_start_hour", strconv.Itoa(st.DayStartHour)},
 			{"time_zone", zone},
 			{"fuzz", strconv.FormatBool(st.Fuzz)},
+			{"weights", weightsInForce(st)},
 		} {
 			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
 		}
 		return tw.Flush()
 	})
+}
+
+// weightsInForce says which FSRS-6 weights schedule the user's reviews:
+// the defaults, or those `srs optimize` fitted, when and to how much.
+func weightsInForce(st fsrs.Settings) string {
+	switch {
+	case len(st.Weights) == 0:
+		return "FSRS-6 defaults"
+	case st.FittedAt.IsZero():
+		return "custom: " + formatWeights(st.Weights)
+	}
+	return fmt.Sprintf("fitted %s to %d reviews: %s", st.FittedAt.Format(time.RFC3339), st.FittedReviews, formatWeights(st.Weights))
 }
 
 func steps(ds []time.Duration) string {
