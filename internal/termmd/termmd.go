@@ -84,20 +84,6 @@ func Render(source string, width int, opt Options) []string {
 	return out
 }
 
-// Wrap lays out plain text (no Markdown) in lines no wider than width,
-// with style st, keeping hyphens: for one-line labels such as a
-// follow-up's context.
-func Wrap(s string, width int, st Style, opt Options) []string {
-	p := newPrinter(opt.Color)
-	var out []string
-	for _, para := range strings.Split(sanitize(s), "\n") {
-		for _, l := range wrap([]span{{para, st | opt.Base}}, width) {
-			out = append(out, p.line(l))
-		}
-	}
-	return out
-}
-
 // sanitize makes text safe to measure and print: invalid UTF-8 (measured
 // one way whole and another cut up) and control characters other than
 // newline (an imported card must not be able to move the cursor or

@@ -45,6 +45,7 @@ func TestRender(t *testing.T) {
 		// word, and the hyphen stays.
 		{"hyphen kept", "the command-and-control server", 20, []string{"the command-and-", "control server"}},
 		{"hyphen kept twice", "state-of-the-art", 10, []string{"state-of-", "the-art"}},
+		{"context of a follow-up", "Follow-up to: what is command-and-control traffic?", 22, []string{"Follow-up to: what is", "command-and-control", "traffic?"}},
 		{"hyphenated word fits whole", "a state-of-the-art b", 20, []string{"a state-of-the-art b"}},
 		{"flags do not break", "use --dry-run -v flags", 10, []string{"use --dry-", "run -v", "flags"}},
 		{"dash between words", "aaaaaaa - bbb", 10, []string{"aaaaaaa -", "bbb"}},
@@ -134,14 +135,6 @@ func TestNoColor(t *testing.T) {
 	}
 	if !strings.Contains(got, "\x1b[1m") {
 		t.Fatalf("bold gone without Color (no-color.org keeps attributes): %q", got)
-	}
-}
-
-func TestWrapKeepsHyphens(t *testing.T) {
-	got := plainLines(Wrap("Follow-up to: what is command-and-control traffic", 22, Faint, Options{}))
-	want := []string{"Follow-up to: what is", "command-and-control", "traffic"}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
