@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/srs-tool/srs/deck"
@@ -13,8 +14,7 @@ import (
 
 // runLines is the scriptable face of a review session (design.md §5).
 func runLines(env *Env, sess *review.Session) error {
-	in := bufio.NewScanner(env.IO.In)
-	in.Buffer(make([]byte, 64<<10), 1<<20)
+	in := newLineReader(env.IO.In)
 	out := env.IO.Out
 	// Prompts help a person typing; a script's transcript reads better
 	// without them.
@@ -22,17 +22,18 @@ func runLines(env *Env, sess *review.Session) error {
 		if env.IO.InTTY {
 			fmt.Fprint(out, prompt)
 		}
-		if !in.Scan() {
+		line, ok := in.next()
+		if !ok {
 			if env.IO.InTTY {
 				fmt.Fprintln(out)
 			}
 			return "", false
 		}
-		return strings.TrimSpace(in.Text()), true
+		return strings.TrimSpace(line), true
 	}
 	finish := func() error {
 		fmt.Fprintln(out, summaryText(sess.Summary(), env.Now()))
-		return in.Err()
+		return in.err
 	}
 	undo := func() {
 		c, err := sess.Undo()
@@ -99,6 +100,43 @@ func runLines(env *Env, sess *review.Session) error {
 				fmt.Fprintln(out, "press Enter to show the answer (or q quit, u undo, s suspend, b bury)")
 			}
 		}
+	}
+}
+
+// maxLine is as much of an input line as line mode keeps. Its commands
+// are a few characters; a longer line (a paste gone astray) is read to
+// its end and answered like any line it does not understand, where
+// bufio.Scanner would stop the session with "token too long".
+const maxLine = 4 << 10
+
+// lineReader reads lines of any length, keeping the first maxLine bytes
+// of each.
+type lineReader struct {
+	r   *bufio.Reader
+	err error // a read error other than the end of input
+}
+
+func newLineReader(r io.Reader) *lineReader { return &lineReader{r: bufio.NewReader(r)} }
+
+func (l *lineReader) next() (string, bool) {
+	var line []byte
+	read := false
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		if keep := min(len(chunk), maxLine-len(line)); keep > 0 {
+			line = append(line, chunk[:keep]...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			l.err = err
+		}
+		if err != nil && !read {
+			return "", false
+		}
+		return strings.TrimRight(string(line), "\r\n"), true
 	}
 }
 
