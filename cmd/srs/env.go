@@ -42,13 +42,16 @@ type Env struct {
 	// Now is the scheduling clock: SRS_NOW when set, else the real time.
 	Now func() time.Time
 	// Timeout is how long to wait for another srs process (SRS_LOCK_TIMEOUT).
-	Timeout  time.Duration
+	Timeout time.Duration
+	// NoColor: NO_COLOR is set, so the review screen prints no colours
+	// (https://no-color.org: any non-empty value).
+	NoColor  bool
 	prepared bool
 }
 
 // newEnv reads the environment and global flags.
 func newEnv(io *IO, getenv func(string) string, dbFlag, userFlag string) (*Env, error) {
-	e := &Env{IO: io, Now: time.Now}
+	e := &Env{IO: io, Now: time.Now, NoColor: getenv("NO_COLOR") != ""}
 	if s := getenv("SRS_NOW"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
