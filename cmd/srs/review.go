@@ -24,7 +24,8 @@ func reviewCommand(env **Env) *cli.Command {
 		Name:  "review",
 		Usage: "today's review session",
 		Description: "On a terminal: full screen. Space or Enter reveals the answer, 1-4 rate it " +
-			"(Again, Hard, Good, Easy), u undoes, s suspends, b buries until tomorrow, q quits.\n" +
+			"(Again, Hard, Good, Easy), u undoes, s suspends, b buries until tomorrow, q quits; " +
+			"? lists every key. NO_COLOR turns colours off.\n" +
 			"When stdin is not a terminal (or with --lines): line mode. Each card's front is printed; " +
 			"an empty line reveals the back; then a line 1-4 or again/hard/good/easy rates it; " +
 			"u undoes the last rating, s suspends, b buries, q or end of input ends the session.",

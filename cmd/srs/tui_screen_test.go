@@ -50,6 +50,12 @@ var screenCards = map[string]*review.Card{
 			"| exit code | 137 | 128 + SIGKILL (9) |\n"+
 			"| restarts | 14 | a crash loop, backing off |\n\n"+
 			"Then compare the limit with the working set.", nil),
+	// Too wide for 40 columns even one word per column: records there.
+	"widetable": screenCard("memory-alerts",
+		"Which signals would you alert on for memory?",
+		"| signal | metric | alert when |\n|---|---|---|\n"+
+			"| working set | `container_memory_working_set_bytes` | above 90% of the limit for 5m |\n"+
+			"| OOM kills | `kube_pod_container_status_last_terminated_reason` | any, with reason OOMKilled |\n", nil),
 	"code": screenCard("go-context-cancel",
 		"How do you stop a goroutine that waits on a slow call?",
 		"Pass a context and select on it:\n\n"+
