@@ -206,8 +206,8 @@ type binding struct {
 	keys  []string
 	names string // as the help shows them
 	help  string
-	// needs is what must hold for the key to act: a card on screen, the
-	// answer revealed, no database call in flight.
+	// needs is what must hold for the key to act: a card on screen, no
+	// database call in flight.
 	needs need
 	act   func(m *tuiModel, key string) tea.Cmd
 }
@@ -216,7 +216,6 @@ type need uint8
 
 const (
 	needCard need = 1 << iota
-	needRevealed
 	needIdle // changes the session: waits for the call in flight
 )
 
