@@ -216,7 +216,7 @@ type need uint8
 
 const (
 	needCard need = 1 << iota
-	needIdle // changes the session: waits for the call in flight
+	needIdle      // changes the session: waits for the call in flight
 )
 
 var bindings []binding
