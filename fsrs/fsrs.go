@@ -2,13 +2,21 @@
 // for each rating, previews for the four buttons, the user's local day, and
 // the order in which due cards are shown.
 //
-// It wraps github.com/open-spaced-repetition/go-fsrs/v4 and fixes two things
-// that library leaves to its callers. First, go-fsrs silently falls back to
-// default parameters when given invalid ones; Settings.Validate refuses them
-// with the field named instead. Second, go-fsrs counts elapsed days in UTC
-// calendar days, while a user's day runs from their local day-start hour
-// (4 am by default, as in Anki); Scheduler shifts times into a frame where
-// UTC midnight is the user's day start before calling go-fsrs, and back after.
+// It wraps github.com/open-spaced-repetition/go-fsrs/v4, keeping its
+// stabilities, difficulties and intervals in days, and fixes what that
+// library leaves to its callers:
+//   - go-fsrs silently falls back to default parameters when given invalid
+//     ones; Settings.Validate refuses them with the field named instead.
+//   - go-fsrs counts elapsed days in UTC calendar days, while a user's day
+//     runs from their local day-start hour (4 am by default, as in Anki);
+//     Scheduler shifts times into a frame where UTC midnight is the user's
+//     day start before calling go-fsrs, and back after.
+//   - go-fsrs puts a card due in N days at now + N×24h; srs puts it at the
+//     start of the user's day N days after today (DayStart), as Anki's day
+//     numbers do, so DST and reviews before the day start cannot move it
+//     to another day.
+//   - go-fsrs can give Easy on a learning card the same interval as Good;
+//     srs makes it at least a day longer, Anki's rule (easyAfterGood).
 package fsrs
 
 import (

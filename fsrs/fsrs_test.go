@@ -40,8 +40,12 @@ func cardsAt(t *testing.T, f *gofsrs.FSRS, start time.Time) map[string]gofsrs.Ca
 	return out
 }
 
-// The four button previews are exactly go-fsrs's Repeat for the card when
-// the user's day is the UTC day (no shift), with fuzz on and off.
+// The four button previews are go-fsrs's Repeat for the card when the
+// user's day is the UTC day (no shift), with fuzz on and off: the same
+// stabilities, difficulties, states, steps and intervals in days. Two
+// things differ, by design: a due in N days is the start of the user's
+// day N days on (midnight UTC here), not now + N×24h; and Easy on a
+// new, learning or relearning card is at least a day longer than Good.
 func TestPreviewMatchesRepeat(t *testing.T) {
 	for _, fuzz := range []bool{false, true} {
 		s := DefaultSettings()
@@ -64,20 +68,34 @@ func TestPreviewMatchesRepeat(t *testing.T) {
 			}
 			for i, r := range Ratings {
 				w := want[r].Card
-				if !got[i].Card.Due.Equal(w.Due) || got[i].Card.Stability != w.Stability ||
-					got[i].Card.Difficulty != w.Difficulty || got[i].Card.State != w.State ||
-					got[i].Card.ScheduledDays != w.ScheduledDays || got[i].Card.RemainingSteps != w.RemainingSteps {
-					t.Errorf("fuzz=%v %s %v: preview %+v, go-fsrs %+v", fuzz, name, r, got[i].Card, w)
+				if r == Easy && c.State != Review {
+					w.ScheduledDays = max(w.ScheduledDays, got[Good-1].Card.ScheduledDays+1)
 				}
-				if got[i].Interval != w.Due.Sub(now) {
-					t.Errorf("fuzz=%v %s %v: interval %v, want %v", fuzz, name, r, got[i].Interval, w.Due.Sub(now))
+				wantDue := w.Due
+				if w.State == Review {
+					y, m, d := now.Date()
+					wantDue = time.Date(y, m, d+int(w.ScheduledDays), 0, 0, 0, 0, time.UTC)
+				}
+				g := got[i].Card
+				if !g.Due.Equal(wantDue) || g.Stability != w.Stability ||
+					g.Difficulty != w.Difficulty || g.State != w.State ||
+					g.ScheduledDays != w.ScheduledDays || g.RemainingSteps != w.RemainingSteps ||
+					!g.LastReview.Equal(w.LastReview) || g.Reps != w.Reps || g.Lapses != w.Lapses {
+					t.Errorf("fuzz=%v %s %v: preview %+v, want %+v due %s", fuzz, name, r, g, w, wantDue)
+				}
+				wantIv := w.Due.Sub(now)
+				if w.State == Review {
+					wantIv = time.Duration(w.ScheduledDays) * 24 * time.Hour
+				}
+				if got[i].Interval != wantIv {
+					t.Errorf("fuzz=%v %s %v: interval %v, want %v", fuzz, name, r, got[i].Interval, wantIv)
 				}
 				next, err := sc.Next(c, now, r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !next.Due.Equal(got[i].Card.Due) || next.Stability != got[i].Card.Stability {
-					t.Errorf("fuzz=%v %s %v: Next %+v differs from its preview %+v", fuzz, name, r, next, got[i].Card)
+				if next != g {
+					t.Errorf("fuzz=%v %s %v: Next %+v differs from its preview %+v", fuzz, name, r, next, g)
 				}
 			}
 		}
@@ -85,7 +103,8 @@ func TestPreviewMatchesRepeat(t *testing.T) {
 }
 
 // In another zone, previews are go-fsrs's Repeat computed in the frame
-// where UTC midnight is the user's local day start.
+// where UTC midnight is the user's local day start, with dues in days at
+// the local day start.
 func TestPreviewFollowsLocalDay(t *testing.T) {
 	s := DefaultSettings()
 	s.TimeZone, s.Fuzz = "Asia/Tokyo", false // UTC+9, day starts 04:00 local = 19:00 UTC
@@ -102,6 +121,9 @@ func TestPreviewFollowsLocalDay(t *testing.T) {
 	c, err = sc.Next(c, first.Add(10*time.Minute), Good) // graduate
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := time.Date(2026, 5, 9+int(c.ScheduledDays), 4, 0, 0, 0, tokyo); !c.Due.Equal(want) {
+		t.Errorf("graduated at 03:40 on the 10th (the user's 9th) for %d days: due %s, want %s", c.ScheduledDays, c.Due.In(tokyo), want)
 	}
 	later := time.Date(2026, 5, 10, 5, 0, 0, 0, tokyo)
 	got, err := sc.Preview(c, later)
@@ -126,8 +148,13 @@ func TestPreviewFollowsLocalDay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range Ratings {
-		if got[i].Card.Stability != want[r].Card.Stability || !got[i].Card.Due.Equal(want[r].Card.Due.Add(-shift)) {
-			t.Errorf("%v: got %+v, want shifted %+v", r, got[i].Card, want[r].Card)
+		w := want[r].Card
+		wantDue := w.Due.Add(-shift)
+		if w.State == Review {
+			wantDue = time.Date(2026, 5, 10+int(w.ScheduledDays), 4, 0, 0, 0, tokyo)
+		}
+		if got[i].Card.Stability != w.Stability || got[i].Card.ScheduledDays != w.ScheduledDays || !got[i].Card.Due.Equal(wantDue) {
+			t.Errorf("%v: got %+v, want %+v due %s", r, got[i].Card, w, wantDue)
 		}
 	}
 }

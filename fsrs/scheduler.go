@@ -10,9 +10,13 @@ import (
 
 // Scheduler computes next states for one user's settings.
 type Scheduler struct {
-	settings      Settings
-	loc           *time.Location
-	f             *gofsrs.FSRS
+	settings Settings
+	loc      *time.Location
+	f        *gofsrs.FSRS
+	// graduate is f without learning or relearning steps: on it Good
+	// always graduates, which is how easyAfterGood learns the interval
+	// Good's stability is worth while Good itself is still a step.
+	graduate      *gofsrs.FSRS
 	decay, factor float64 // of the forgetting curve
 }
 
@@ -22,9 +26,12 @@ func NewScheduler(s Settings) (*Scheduler, error) {
 		return nil, err
 	}
 	loc, _ := s.Location()
-	f := gofsrs.NewFSRS(s.parameters())
+	p := s.parameters()
+	f := gofsrs.NewFSRS(p)
+	p.LearningSteps, p.RelearningSteps = []float64{}, []float64{}
 	decay := f.W[20]
-	return &Scheduler{settings: s, loc: loc, f: f, decay: decay, factor: math.Pow(0.9, -1/decay) - 1}, nil
+	return &Scheduler{settings: s, loc: loc, f: f, graduate: gofsrs.NewFSRS(p),
+		decay: decay, factor: math.Pow(0.9, -1/decay) - 1}, nil
 }
 
 // Settings returns the settings the scheduler was built from.
@@ -32,22 +39,38 @@ func (s *Scheduler) Settings() Settings { return s.settings }
 
 // Outcome is what one rating would do to a card.
 type Outcome struct {
-	Rating   Rating
-	Card     Card          // the state after the rating
-	Interval time.Duration // from now until the card is due again
+	Rating Rating
+	Card   Card // the state after the rating
+	// Interval is what the button says: a learning step's length, or
+	// Card.ScheduledDays × 24h for a card due on a later day (it is due
+	// from that day's start, so Card.Due - now may be shorter or longer).
+	Interval time.Duration
 }
 
 // Preview returns the outcome of each of the four ratings, in button order.
 func (s *Scheduler) Preview(c Card, now time.Time) ([4]Outcome, error) {
 	var out [4]Outcome
-	shift := s.shift(now)
-	log, err := s.f.Repeat(shift.in(c), shift.at(now))
+	sh := s.shift(now)
+	in, at := sh.in(c, now), sh.at(now)
+	log, err := s.f.Repeat(in, at)
 	if err != nil {
 		return out, fmt.Errorf("preview: %w", err)
 	}
+	easy := log[Easy].Card
+	if err := s.easyAfterGood(&easy, log[Good].Card, in, at); err != nil {
+		return out, fmt.Errorf("preview: %w", err)
+	}
 	for i, r := range Ratings {
-		next := shift.out(log[r].Card)
-		out[i] = Outcome{Rating: r, Card: next, Interval: next.Due.Sub(now)}
+		next := log[r].Card
+		if r == Easy {
+			next = easy
+		}
+		next = s.place(sh.out(next), now)
+		iv := next.Due.Sub(now)
+		if next.State == Review && next.ScheduledDays > 0 {
+			iv = time.Duration(next.ScheduledDays) * 24 * time.Hour
+		}
+		out[i] = Outcome{Rating: r, Card: next, Interval: iv}
 	}
 	return out, nil
 }
@@ -57,12 +80,64 @@ func (s *Scheduler) Next(c Card, now time.Time, r Rating) (Card, error) {
 	if r < Again || r > Easy {
 		return Card{}, fmt.Errorf("rating %d: must be 1..4", r)
 	}
-	shift := s.shift(now)
-	info, err := s.f.Next(shift.in(c), shift.at(now), r)
+	sh := s.shift(now)
+	in, at := sh.in(c, now), sh.at(now)
+	info, err := s.f.Next(in, at, r)
 	if err != nil {
 		return Card{}, fmt.Errorf("schedule: %w", err)
 	}
-	return shift.out(info.Card), nil
+	next := info.Card
+	if r == Easy && c.State != Review {
+		good, err := s.f.Next(in, at, Good)
+		if err != nil {
+			return Card{}, fmt.Errorf("schedule: %w", err)
+		}
+		if err := s.easyAfterGood(&next, good.Card, in, at); err != nil {
+			return Card{}, fmt.Errorf("schedule: %w", err)
+		}
+	}
+	return s.place(sh.out(next), now), nil
+}
+
+// easyAfterGood makes Easy on a new, learning or relearning card at least
+// a day longer than Good, as Anki does (rslib scheduler/states learning.rs
+// and relearning.rs, answer_easy): go-fsrs lets the two meet when the
+// card's short-term stability is low ("3 Good 1d  4 Easy 1d"). Good's
+// days are the larger of what Good schedules (when it graduates, or takes
+// a step of a day or more) and the interval go-fsrs gives Good's
+// stability on graduating (what Anki compares with even while Good is a
+// step); Easy gets at least one more, within maximum_interval. Unlike
+// Anki, an Easy raised this way is not fuzzed again. Review cards need
+// nothing: go-fsrs already keeps their Easy past Good.
+func (s *Scheduler) easyAfterGood(easy *Card, good, in Card, at time.Time) error {
+	if in.State == Review || easy.State != Review {
+		return nil
+	}
+	grad, err := s.graduate.Next(in, at, Good)
+	if err != nil {
+		return err
+	}
+	days := grad.Card.ScheduledDays
+	if good.State == Review {
+		days = max(days, good.ScheduledDays)
+	}
+	want := min(days+1, uint64(s.settings.MaximumInterval))
+	if easy.ScheduledDays < want {
+		easy.ScheduledDays = want
+	}
+	return nil
+}
+
+// place puts a card due in n days at the start of the user's day n days
+// after now's (DayStart), the way Anki counts days: not n×24h after now,
+// which across a DST change or a review made before the day-start hour
+// lands on the wrong local day. Learning steps shorter than a day stay
+// where go-fsrs put them, a fixed time after now.
+func (s *Scheduler) place(c Card, now time.Time) Card {
+	if c.State == Review && c.ScheduledDays > 0 {
+		c.Due = s.DayStart(now, int(min(c.ScheduledDays, math.MaxInt32)))
+	}
+	return c
 }
 
 // Replay runs events (oldest first) through the scheduler from a new card
@@ -108,7 +183,9 @@ func (s *Scheduler) Retrievability(c Card, now time.Time) float64 {
 // day-start hour). Each time is shifted by its own zone offset so that a
 // review at 23:00 and one at 01:00 local on either side of the day start
 // land on the right dates; results are shifted back with now's offset, so
-// a 10-minute step stays 10 minutes.
+// a 10-minute step stays 10 minutes. Dues in days are then moved to the
+// start of their local day (place): go-fsrs adds n×24h, which is only
+// the right day in the shifted frame, and only for now's offset.
 type shift struct {
 	s   *Scheduler
 	now time.Duration
@@ -128,9 +205,17 @@ func (sh shift) at(t time.Time) time.Time {
 	return t.UTC().Add(sh.s.delta(t))
 }
 
-func (sh shift) in(c Card) Card {
+// in shifts c for a review at now. In the hour a fall-back repeats, a
+// review made earlier can shift to after now (01:50 PDT becomes later
+// than 01:10 PST); go-fsrs refuses a last review after now, so it is
+// held at now: the same day, no time elapsed.
+func (sh shift) in(c Card, now time.Time) Card {
+	last := c.LastReview
 	c.Due = sh.at(c.Due)
-	c.LastReview = sh.at(c.LastReview)
+	c.LastReview = sh.at(last)
+	if at := sh.at(now); !last.After(now) && c.LastReview.After(at) {
+		c.LastReview = at
+	}
 	return c
 }
 

@@ -12,7 +12,8 @@ import (
 
 // Imported review history (an Anki revlog) ends in the state that
 // replaying the same ratings through go-fsrs itself gives: the user who
-// switches keeps exactly the schedule FSRS would have computed.
+// switches keeps exactly the schedule FSRS would have computed, due from
+// the start of the day go-fsrs counts to (UTC midnight for this user).
 func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann", func(st *fsrs.Settings) { st.DayStartHour = 0; st.Fuzz = true })
@@ -56,7 +57,9 @@ func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("no state: %v", err)
 	}
-	if !got.Due.Equal(want.Due) || got.Stability != want.Stability || got.Difficulty != want.Difficulty ||
+	y, m, dd := want.LastReview.Date()
+	wantDue := time.Date(y, m, dd+int(want.ScheduledDays), 0, 0, 0, 0, time.UTC)
+	if want.State != gofsrs.Review || !got.Due.Equal(wantDue) || got.ScheduledDays != want.ScheduledDays || got.Stability != want.Stability || got.Difficulty != want.Difficulty ||
 		got.State != want.State || got.Reps != want.Reps || got.Lapses != want.Lapses || !got.LastReview.Equal(want.LastReview) {
 		t.Fatalf("imported state %+v\ngo-fsrs replay %+v", got.Card, want)
 	}

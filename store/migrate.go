@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Each change to
 // the layout bumps it and appends a migration below.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[v] upgrades a database at schema v to v+1, each in a
 // transaction of its own that also records the new version: an upgrade
@@ -22,6 +22,7 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	0: createV1,
 	1: upgradeV2,
 	2: upgradeV3,
+	3: upgradeV4,
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
@@ -146,6 +147,19 @@ func upgradeV3(tx *bolt.Tx, _ time.Time) error {
 		}
 	}
 	return tx.DeleteBucket(bUsers)
+}
+
+// upgradeV4 (schema 3 to 4) replays every user's log under the scheduling
+// rules of schema 4 (fsrs): a card due in N days is due from the start of
+// the user's day N days on, not N×24h after the review, and Easy on a
+// learning card is at least a day longer than Good. The layout is
+// unchanged; the states, indexes and the results the log records are
+// recomputed from its times and ratings, as Rebuild does, so the doctor's
+// replay check holds. The bump makes a schema-3 srs, which would record
+// results under the old rules, refuse the file.
+func upgradeV4(tx *bolt.Tx, _ time.Time) error {
+	var res RebuildResult
+	return rebuildAll(tx, &res)
 }
 
 // reencode rewrites every value of b through conv, in key order (which

@@ -96,6 +96,31 @@ func TestMigrateSchema1(t *testing.T) {
 		})
 		return nil
 	})
+	// Schema 4 replayed the history under today's rules: a card due in
+	// days is due from the start of one of the user's days.
+	for _, u := range []string{"ann", "bob"} {
+		settings, err := s.Settings(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched, err := fsrs.NewScheduler(settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviews := 0
+		err = s.EachCardState(u, CardFilter{}, func(c StoredCard, st CardState, had bool) error {
+			if had && st.State == fsrs.Review {
+				reviews++
+				if !sched.DayOf(st.Due).Start.Equal(st.Due) {
+					t.Errorf("%s %s: due %s is not the start of a day", u, c.Key(), st.Due)
+				}
+			}
+			return nil
+		})
+		if err != nil || reviews == 0 {
+			t.Fatalf("%s: %d review cards, %v", u, reviews, err)
+		}
+	}
 	if users, _ := s.Users(); fmt.Sprint(users) != "[ann bob]" {
 		t.Fatalf("users after upgrade: %v", users)
 	}

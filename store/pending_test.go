@@ -100,6 +100,9 @@ func TestPendingReadersSeeEveryRating(t *testing.T) {
 				}
 			case roll == 1 || roll == 2: // suspend or bury
 				after := it.State
+				if !it.HadState {
+					after.Card.Due = now // as review.Session schedules a never-seen card
+				}
 				act := ActSuspend
 				if roll == 1 {
 					after.Suspended = true

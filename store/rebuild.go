@@ -21,37 +21,40 @@ type RebuildResult struct {
 // gives different ones.
 func (s *Store) Rebuild() (RebuildResult, error) {
 	var res RebuildResult
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		cards := map[string]cardMeta{}
-		if err := tx.Bucket(bCards).ForEach(func(k, v []byte) error {
-			m, err := decodeMeta(string(k), v)
-			cards[string(k)] = m
-			return err
-		}); err != nil {
+	err := s.db.Update(func(tx *bolt.Tx) error { return rebuildAll(tx, &res) })
+	return res, err
+}
+
+// rebuildAll is Rebuild within tx: upgradeV4 runs it too.
+func rebuildAll(tx *bolt.Tx, res *RebuildResult) error {
+	cards := map[string]cardMeta{}
+	if err := tx.Bucket(bCards).ForEach(func(k, v []byte) error {
+		m, err := decodeMeta(string(k), v)
+		cards[string(k)] = m
+		return err
+	}); err != nil {
+		return err
+	}
+	return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
+		res.Users++
+		ub, err := openUserBuckets(tx, name)
+		if err != nil {
 			return err
 		}
-		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
-			res.Users++
-			ub, err := openUserBuckets(tx, name)
-			if err != nil {
+		// The pending entries join the log, whose replay applies
+		// them. A damaged list gives up what follows the damage:
+		// the rest of the file is repaired rather than refused.
+		recs, _ := parsePending(ub.user.Get(kPending))
+		for _, r := range recs {
+			if err := ub.log.Put(r.key[:], r.raw); err != nil {
 				return err
 			}
-			// The pending entries join the log, whose replay applies
-			// them. A damaged list gives up what follows the damage:
-			// the rest of the file is repaired rather than refused.
-			recs, _ := parsePending(ub.user.Get(kPending))
-			for _, r := range recs {
-				if err := ub.log.Put(r.key[:], r.raw); err != nil {
-					return err
-				}
-			}
-			if err := ub.putPending(nil); err != nil {
-				return err
-			}
-			return ub.rebuild(cards, &res)
-		})
+		}
+		if err := ub.putPending(nil); err != nil {
+			return err
+		}
+		return ub.rebuild(cards, res)
 	})
-	return res, err
 }
 
 func (ub *userBuckets) rebuild(cards map[string]cardMeta, res *RebuildResult) error {
