@@ -48,11 +48,15 @@ type Card struct {
 // Summary is what a session did.
 type Summary struct {
 	Reviewed int           // ratings recorded (minus undone ones)
+	Cards    int           // distinct cards those ratings were of
 	ByRating [5]int        // indexed by rating 1..4
 	Time     time.Duration // total answer time recorded
 	Counts   store.Counts  // left at the end
 	NextDue  time.Time     // the next card due after the session, zero if none
 	Skipped  []string      // cards changed by another session meanwhile
+	// Zone is the user's time zone (their time_zone setting), in which
+	// NextDue is to be shown; set once the session has asked for a card.
+	Zone *time.Location
 }
 
 // Session is one sitting of reviews.
@@ -60,7 +64,8 @@ type Session struct {
 	cfg     Config
 	undo    []undoStep
 	summary Summary
-	first   string // card to show first (the one just undone)
+	rated   map[string]int // ratings recorded per card, for Summary.Cards
+	first   string         // card to show first (the one just undone)
 }
 
 type undoStep struct {
@@ -78,7 +83,7 @@ func New(cfg Config) *Session {
 	if cfg.Since == nil {
 		cfg.Since = time.Since
 	}
-	return &Session{cfg: cfg}
+	return &Session{cfg: cfg, rated: map[string]int{}}
 }
 
 func (s *Session) with(fn func(*store.Store) error) error { return store.With(s.cfg.Open, fn) }
@@ -106,6 +111,7 @@ func (s *Session) Next() (*Card, error) {
 	s.first = ""
 	s.summary.Counts = q.Counts
 	s.summary.NextDue = q.NextDue
+	s.summary.Zone = q.Scheduler.Location()
 	if len(q.Items) == 0 {
 		return nil, nil
 	}
@@ -116,6 +122,9 @@ func (s *Session) Next() (*Card, error) {
 	}
 	return c, nil
 }
+
+// Zone is the user's time zone, in which the card's times are shown.
+func (c *Card) Zone() *time.Location { return c.sched.Location() }
 
 // schedulable gives a never-seen card the due time go-fsrs expects.
 func schedulable(c fsrs.Card, now time.Time) fsrs.Card {
@@ -149,6 +158,9 @@ func (s *Session) Answer(c *Card, r fsrs.Rating) (store.CardState, error) {
 		return after, err
 	}
 	s.summary.Reviewed++
+	if s.rated[c.Card.Key()]++; s.rated[c.Card.Key()] == 1 {
+		s.summary.Cards++
+	}
 	s.summary.ByRating[r]++
 	s.summary.Time += spent
 	return after, nil
@@ -221,6 +233,9 @@ func (s *Session) Undo() (deck.Card, error) {
 	s.undo = s.undo[:len(s.undo)-1]
 	if step.rating != 0 {
 		s.summary.Reviewed--
+		if s.rated[step.card]--; s.rated[step.card] == 0 {
+			s.summary.Cards--
+		}
 		s.summary.ByRating[step.rating]--
 		s.summary.Time -= step.duration
 	}

@@ -101,3 +101,53 @@ func TestSessionSettlesAsItEnds(t *testing.T) {
 		t.Fatalf("summary: %d reviewed, want 2", s.Reviewed)
 	}
 }
+
+// The summary counts ratings and the cards they were of separately: a
+// card rated Again comes back and is rated again, one card, two ratings;
+// an undo takes back a rating, and the card with it when it was its only
+// one. It carries the user's zone for showing the next due time.
+func TestSummaryCountsCardsAndRatings(t *testing.T) {
+	sess, _ := newSession(t)
+	var ids []string // rated, in order
+	check := func() {
+		t.Helper()
+		distinct := map[string]bool{}
+		for _, id := range ids {
+			distinct[id] = true
+		}
+		if s := sess.Summary(); s.Reviewed != len(ids) || s.Cards != len(distinct) {
+			t.Fatalf("summary: %d ratings of %d cards, want %d of %d (%v)", s.Reviewed, s.Cards, len(ids), len(distinct), ids)
+		}
+	}
+	for i := 0; i < 8; i++ {
+		c, err := sess.Next()
+		if err != nil || c == nil {
+			t.Fatalf("next: %v %v", c, err)
+		}
+		r := fsrs.Easy
+		if i == 0 {
+			r = fsrs.Again // back within minutes: rated twice
+		}
+		if _, err := sess.Answer(c, r); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.Card.ID)
+		check()
+		if i > 0 && c.Card.ID == ids[0] {
+			break
+		}
+	}
+	if s := sess.Summary(); s.Cards < 1 || s.Reviewed != s.Cards+1 {
+		t.Fatalf("the Again card did not come back: %v", ids)
+	}
+	for sess.CanUndo() {
+		if _, err := sess.Undo(); err != nil {
+			t.Fatal(err)
+		}
+		ids = ids[:len(ids)-1]
+		check()
+	}
+	if z := sess.Summary().Zone; z == nil || z.String() != "UTC" {
+		t.Errorf("summary zone %v, want the user's UTC", z)
+	}
+}

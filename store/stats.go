@@ -13,12 +13,13 @@ import (
 
 // Stats summarises a user's history for `srs stats`.
 type Stats struct {
-	User      string        `json:"user"`
-	Reviews   int           `json:"log_entries"` // everything ever logged
-	Today     int           `json:"today"`       // ratings today
-	Week      int           `json:"last_7_days"` // ratings in the last 7 days, today included
-	Month     int           `json:"last_30_days"`
-	TimeMonth time.Duration `json:"time_last_30_days_ns"`
+	User       string        `json:"user"`
+	Reviews    int           `json:"log_entries"` // everything ever logged
+	Today      int           `json:"today"`       // ratings today
+	TodayCards int           `json:"today_cards"` // distinct cards rated today
+	Week       int           `json:"last_7_days"` // ratings in the last 7 days, today included
+	Month      int           `json:"last_30_days"`
+	TimeMonth  time.Duration `json:"time_last_30_days_ns"`
 	// Retention is true retention over the last 30 days: the share of
 	// reviews of cards in the Review state that were not rated Again.
 	Retention       float64    `json:"retention"`
@@ -75,14 +76,18 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 		}
 		st.Target = settings.DesiredRetention
 		today := sched.DayOf(now)
-		days := func(n int) time.Time { return today.Start.AddDate(0, 0, n) }
+		// The start of the user's day n days from today, on the local
+		// calendar: across a DST change a day is 23 or 25 hours.
+		days := func(n int) time.Time { return sched.DayStart(now, n) }
 		st.Reviews = ub.log.Stats().KeyN
 		for i := -13; i <= 0; i++ {
 			st.Activity = append(st.Activity, DayCount{Day: days(i)})
 		}
+		activityEnd, monthStart, weekStart := days(1), days(-29), days(-6)
 		type tally struct{ n, ok int }
 		tags := map[string]*tally{}
 		retained, sample := 0, 0
+		todayCards := map[string]bool{}
 		c := ub.log.Cursor()
 		for k, v := c.Seek(logFrom(days(-89))); k != nil; k, v = c.Next() {
 			e, err := decodeEntry(k, v)
@@ -93,14 +98,15 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 				continue
 			}
 			t := e.Time()
-			if !t.Before(days(-29)) {
+			if !t.Before(monthStart) {
 				st.Month++
 				st.TimeMonth += e.Duration
-				if !t.Before(days(-6)) {
+				if !t.Before(weekStart) {
 					st.Week++
 				}
 				if today.Contains(t) {
 					st.Today++
+					todayCards[e.Card] = true
 				}
 				if e.Before.State == fsrs.Review {
 					sample++
@@ -109,9 +115,10 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 					}
 				}
 			}
-			for i := range st.Activity {
-				if d := st.Activity[i].Day; !t.Before(d) && t.Before(d.AddDate(0, 0, 1)) {
+			for i := len(st.Activity) - 1; i >= 0 && t.Before(activityEnd); i-- {
+				if !t.Before(st.Activity[i].Day) {
 					st.Activity[i].Count++
+					break
 				}
 			}
 			if e.Before.State != fsrs.Review {
@@ -136,6 +143,7 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 				}
 			}
 		}
+		st.TodayCards = len(todayCards)
 		if sample > 0 {
 			st.Retention = float64(retained) / float64(sample)
 		}
@@ -166,7 +174,7 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 		for k, _ := dc.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = dc.Next() {
 			due, _, _ := parseDueKey(k)
 			i := 0
-			for i < 6 && !due.Before(days(i+1)) {
+			for i < 6 && !due.Before(st.Forecast[i+1].Day) {
 				i++
 			}
 			st.Forecast[i].Count++ // overdue cards count for today

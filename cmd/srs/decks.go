@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,8 +26,12 @@ func decksCommand(env **Env) *cli.Command {
 
 func runDecks(env *Env, asJSON bool) error {
 	var decks []store.DeckInfo
+	var loc *time.Location
 	if err := env.with(func(s *store.Store) (err error) {
-		decks, err = s.Decks()
+		if decks, err = s.Decks(); err != nil {
+			return err
+		}
+		loc, err = userZone(s, env.User)
 		return err
 	}); err != nil {
 		return err
@@ -41,7 +46,7 @@ func runDecks(env *Env, asJSON bool) error {
 		if d.Builtin {
 			src = "built-in guide"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", d.Name, d.Cards, d.Retired, src, d.ImportedAt.Local().Format("2006-01-02 15:04"))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", d.Name, d.Cards, d.Retired, src, fsrs.FormatTime(d.ImportedAt, loc))
 	}
 	return tw.Flush()
 }
@@ -121,15 +126,19 @@ func runCards(o *cardsOptions) error {
 		fmt.Fprintln(tw, "deck\tid\tkind\tstate\tdue\tfront")
 	}
 	err := o.Env.with(func(s *store.Store) error {
+		loc, err := userZone(s, o.Env.User)
+		if err != nil {
+			return err
+		}
 		return s.EachCardState(o.Env.User, store.CardFilter{Deck: o.Deck, Tag: o.Tag, IncludeRetire: o.Retired},
 			func(c store.StoredCard, st store.CardState, had bool) error {
 				v := newCardJSON(c, st, had)
 				if o.JSON {
 					return enc.Encode(v)
 				}
-				due := v.Due
-				if len(due) > 10 {
-					due = due[:10]
+				due := ""
+				if v.Due != "" {
+					due = fsrs.FormatTime(st.Due, loc)
 				}
 				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Deck, c.ID, c.Kind, v.State, due, truncate(c.Front, 60))
 				return err

@@ -153,7 +153,7 @@ func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating) err
 	}
 	// Printed only once the rating is committed: a script (or the crash
 	// test) can count on every "recorded" line being on disk.
-	fmt.Fprintf(env.IO.Out, "recorded %s/%s %s: %s, due %s\n", c.Card.Deck, c.Card.ID, ratingName(r), stateName(st), when(st.Due, env.Now()))
+	fmt.Fprintf(env.IO.Out, "recorded %s/%s %s: %s, due %s\n", c.Card.Deck, c.Card.ID, ratingName(r), stateName(st), fsrs.FormatWhen(st.Due, env.Now(), c.Zone()))
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -44,7 +45,11 @@ type logJSON struct {
 
 func runLog(env *Env, limit int, asJSON bool) error {
 	var entries []store.Entry
-	err := env.with(func(s *store.Store) error {
+	var loc *time.Location
+	err := env.with(func(s *store.Store) (err error) {
+		if loc, err = userZone(s, env.User); err != nil {
+			return err
+		}
 		return s.EachEntry(env.User, !asJSON, func(e store.Entry) error {
 			if !asJSON && limit > 0 && len(entries) >= limit {
 				return store.ErrStop
@@ -65,9 +70,9 @@ func runLog(env *Env, limit int, asJSON bool) error {
 			if e.HadState {
 				before = stateName(e.Before)
 			}
-			if err := enc.Encode(logJSON{Key: e.Key.String(), Time: e.Time().Format(time.RFC3339Nano), Deck: d, ID: id,
+			if err := enc.Encode(logJSON{Key: e.Key.String(), Time: e.Time().UTC().Format(time.RFC3339Nano), Deck: d, ID: id,
 				Action: e.Action.String(), Rating: int(e.Rating), DurationMS: e.Duration.Milliseconds(),
-				StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.Format(time.RFC3339),
+				StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.UTC().Format(time.RFC3339),
 				Stability: e.After.Stability, Difficulty: e.After.Difficulty}); err != nil {
 				return err
 			}
@@ -86,8 +91,12 @@ func runLog(env *Env, limit int, asJSON bool) error {
 		if e.Action == store.ActRate {
 			did = ratingName(e.Rating)
 		}
-		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%s\t%s\n", e.Time().Local().Format("2006-01-02 15:04"), d, id, did,
-			e.Duration.Round(time.Second), stateName(e.After), e.After.Due.Local().Format("2006-01-02 15:04"))
+		due := "-"
+		if e.After.State != fsrs.New {
+			due = fsrs.FormatTime(e.After.Due, loc)
+		}
+		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%s\t%s\n", fsrs.FormatTime(e.Time(), loc), d, id, did,
+			e.Duration.Round(time.Second), stateName(e.After), due)
 	}
 	return tw.Flush()
 }

@@ -108,22 +108,15 @@ func summaryText(s review.Summary, now time.Time) string {
 	if s.Reviewed == 0 {
 		b.WriteString("No cards reviewed.")
 	} else {
-		fmt.Fprintf(&b, "Reviewed %d card%s in %s (again %d, hard %d, good %d, easy %d).",
-			s.Reviewed, plural(s.Reviewed), s.Time.Round(time.Second), s.ByRating[1], s.ByRating[2], s.ByRating[3], s.ByRating[4])
+		fmt.Fprintf(&b, "Reviewed %s, %s, in %s (again %d, hard %d, good %d, easy %d).",
+			count(s.Cards, "card"), count(s.Reviewed, "rating"), s.Time.Round(time.Second), s.ByRating[1], s.ByRating[2], s.ByRating[3], s.ByRating[4])
 	}
 	fmt.Fprintf(&b, "\nLeft today: %s.", countsLine(s.Counts))
-	if s.Counts == (store.Counts{}) && !s.NextDue.IsZero() {
-		fmt.Fprintf(&b, " Next card due %s.", when(s.NextDue, now))
+	if s.Counts == (store.Counts{}) && !s.NextDue.IsZero() && s.Zone != nil {
+		fmt.Fprintf(&b, " Next card due %s.", fsrs.FormatWhen(s.NextDue, now, s.Zone))
 	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(&b, "\nSkipped (changed in another session): %s.", strings.Join(s.Skipped, ", "))
 	}
 	return b.String()
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -25,8 +25,12 @@ func statsCommand(env **Env) *cli.Command {
 func runStats(env *Env, asJSON bool) error {
 	now := env.Now()
 	var st *store.Stats
+	var loc *time.Location
 	if err := env.with(func(s *store.Store) (err error) {
-		st, err = s.Stats(env.User, now)
+		if st, err = s.Stats(env.User, now); err != nil {
+			return err
+		}
+		loc, err = userZone(s, env.User)
 		return err
 	}); err != nil {
 		return err
@@ -37,11 +41,11 @@ func runStats(env *Env, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(st)
 	}
-	fmt.Fprintf(out, "%s: %d reviews today, %d in 7 days, %d in 30 days (%s)\n",
-		st.User, st.Today, st.Week, st.Month, st.TimeMonth.Round(time.Minute))
+	fmt.Fprintf(out, "%s: %s of %s today, %d in 7 days, %d in 30 days (%s)\n",
+		st.User, count(st.Today, "rating"), count(st.TodayCards, "card"), st.Week, st.Month, st.TimeMonth.Round(time.Minute))
 	if st.RetentionSample > 0 {
-		fmt.Fprintf(out, "retention, last 30 days: %.0f%% of %d reviews of learned cards (desired %.0f%%)\n",
-			st.Retention*100, st.RetentionSample, st.Target*100)
+		fmt.Fprintf(out, "retention, last 30 days: %.0f%% of %s of learned cards (desired %.0f%%)\n",
+			st.Retention*100, count(st.RetentionSample, "review"), st.Target*100)
 	} else {
 		fmt.Fprintln(out, "retention: no reviews of learned cards in the last 30 days yet")
 	}
@@ -50,7 +54,7 @@ func runStats(env *Env, asJSON bool) error {
 	fmt.Fprintf(out, "activity, last 14 days: %s\n", sparkline(st.Activity))
 	var fc []string
 	for i, d := range st.Forecast {
-		name := d.Day.Local().Format("Mon")
+		name := d.Day.In(loc).Format("Mon")
 		if i == 0 {
 			name = "today"
 		}
@@ -84,5 +88,5 @@ func sparkline(days []store.DayCount) string {
 			b.WriteRune(bars[(d.Count*(len(bars)-1)+top-1)/top])
 		}
 	}
-	return fmt.Sprintf("%s  (%d reviews)", b.String(), total)
+	return fmt.Sprintf("%s  (%s)", b.String(), count(total, "rating"))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -33,8 +34,12 @@ func statusCommand(env **Env) *cli.Command {
 func runStatus(o *statusOptions) error {
 	now := o.Env.Now()
 	var st *store.Status
+	var loc *time.Location
 	if err := o.Env.with(func(s *store.Store) (err error) {
-		st, err = s.Status(o.Env.User, now)
+		if st, err = s.Status(o.Env.User, now); err != nil {
+			return err
+		}
+		loc, err = userZone(s, o.Env.User)
 		return err
 	}); err != nil {
 		return err
@@ -51,7 +56,7 @@ func runStatus(o *statusOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", st.User, now.Local().Format("Mon 2 Jan 15:04"), st.DayEnd.Local().Format("15:04"))
+	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", st.User, fsrs.FormatTime(now, loc), fsrs.FormatTime(st.DayEnd, loc))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "deck\tnew\tlearning\treview\t")
 	for _, d := range st.Decks {
@@ -59,29 +64,14 @@ func runStatus(o *statusOptions) error {
 	}
 	fmt.Fprintf(tw, "total today\t%d\t%d\t%d\t\n", st.Total.New, st.Total.Learning, st.Total.Review)
 	tw.Flush()
-	fmt.Fprintf(out, "\ndone today: %d new, %d reviews\n", st.DoneNew, st.DoneRev)
+	fmt.Fprintf(out, "\ndone today: %s, %s\n", count(st.DoneNew, "new card"), count(st.DoneRev, "review"))
 	switch {
 	case st.Total.New+st.Total.Learning+st.Total.Review > 0:
 		fmt.Fprintln(out, "run `srs review` to start")
 	case !st.NextDue.IsZero():
-		fmt.Fprintf(out, "nothing due now; next card due %s\n", when(st.NextDue, now))
+		fmt.Fprintf(out, "nothing due now; next card due %s\n", fsrs.FormatWhen(st.NextDue, now, loc))
 	default:
 		fmt.Fprintln(out, "nothing due")
 	}
 	return nil
-}
-
-// when renders a future time relative to now: "in 8m", "in 3h (15:04)",
-// "Mon 30 Nov 09:00".
-func when(t, now time.Time) string {
-	d := t.Sub(now)
-	switch {
-	case d <= 0:
-		return "now"
-	case d < time.Hour:
-		return fmt.Sprintf("in %dm", int(d.Minutes()+0.5))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("in %dh (%s)", int(d.Hours()+0.5), t.Local().Format("15:04"))
-	}
-	return t.Local().Format("Mon 2 Jan 15:04")
 }
