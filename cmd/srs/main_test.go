@@ -48,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"countlines": countLines,
 			"samecards":  sameCards,
 			"genhistory": genHistory,
+			"easyrows":   easyRows,
 		},
 	})
 }
