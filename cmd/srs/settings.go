@@ -85,7 +85,11 @@ func weightsInForce(st fsrs.Settings) string {
 	case st.FittedAt.IsZero():
 		return "custom: " + formatWeights(st.Weights)
 	}
-	return fmt.Sprintf("fitted %s to %d reviews: %s", st.FittedAt.Format(time.RFC3339), st.FittedReviews, formatWeights(st.Weights))
+	when := st.FittedAt.Format(time.RFC3339)
+	if loc, err := st.Location(); err == nil {
+		when = fsrs.FormatTime(st.FittedAt, loc)
+	}
+	return fmt.Sprintf("fitted %s to %d reviews: %s", when, st.FittedReviews, formatWeights(st.Weights))
 }
 
 func steps(ds []time.Duration) string {
