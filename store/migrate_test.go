@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -18,23 +19,71 @@ import (
 
 var updateSchema1 = flag.Bool("update-schema1", false, "rewrite testdata/schema1.db")
 
-// writeSchema1 makes a database in the first schema's layout: schema 2
-// only gave due-index entries their values, so a schema-2 database with
-// empty ones, marked schema 1, is what schema-1 srs wrote.
+// writeSchema1 makes a database in the first schema's layout from one in
+// today's: card records back to JSON (schema 3 made them binary), each
+// user's bucket back under users/ (schema 3 moved it to the top level),
+// and the due-index values emptied (schema 2 gave them values).
 func writeSchema1(t *testing.T, path string) {
-	s, err := Open(path, Options{Now: t0})
+	s := busyStoreAt(t, path)
+	defer s.Close()
+	users := []string{"ann", "bob"}
+	for _, u := range users {
+		if err := s.Settle(u); err != nil { // schema 1 had no pending list
+			t.Fatal(err)
+		}
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := reencode(tx.Bucket(bCards), func(v []byte) ([]byte, error) {
+			m, err := decodeMetaValue(v)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(m)
+		}); err != nil {
+			return err
+		}
+		if err := reencode(tx.Bucket(bText), func(v []byte) ([]byte, error) {
+			t, err := decodeTextValue(v)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(t)
+		}); err != nil {
+			return err
+		}
+		all, err := tx.CreateBucket(bUsers)
+		if err != nil {
+			return err
+		}
+		for _, name := range users {
+			src := userBucket(tx, name)
+			dst, err := all.CreateBucket([]byte(name))
+			if err != nil {
+				return err
+			}
+			for _, sub := range [][]byte{bSettings, bState, bDue, bNew, bLog} {
+				if err := tx.MoveBucket(sub, src, dst); err != nil {
+					return fmt.Errorf("user %s bucket %s: %w", name, sub, err)
+				}
+			}
+			if err := tx.DeleteBucket(userKey(name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	s = busyStoreAt(t, path)
+	// A second transaction: changes made to a bucket in the transaction
+	// that moves it are lost (see migrations).
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bMeta).Put(kSchema, u64(1)); err != nil {
 			return err
 		}
-		users := tx.Bucket(bUsers)
-		return users.ForEachBucket(func(name []byte) error {
-			due := users.Bucket(name).Bucket(bDue)
+		all := tx.Bucket(bUsers)
+		return all.ForEachBucket(func(name []byte) error {
+			due := all.Bucket(name).Bucket(bDue)
 			var keys [][]byte
 			due.ForEach(func(k, _ []byte) error { keys = append(keys, append([]byte(nil), k...)); return nil })
 			for _, k := range keys {
@@ -48,7 +97,6 @@ func writeSchema1(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
 }
 
 // busyStoreAt fills the database at path like busyStore.
@@ -61,12 +109,35 @@ func busyStoreAt(t *testing.T, path string) *Store {
 	return s
 }
 
+// TestMigrateSchema1 upgrades the frozen schema-1 file, and one
+// writeSchema1 makes now, so that -update-schema1 keeps working.
 func TestMigrateSchema1(t *testing.T) {
 	fixture := filepath.Join("testdata", "schema1.db")
 	if *updateSchema1 {
 		os.Remove(fixture)
 		writeSchema1(t, fixture)
 	}
+	written := filepath.Join(t.TempDir(), "schema1.db")
+	writeSchema1(t, written)
+	for name, file := range map[string]string{"frozen": fixture, "written": written} {
+		t.Run(name, func(t *testing.T) { testMigrateSchema1(t, file) })
+	}
+}
+
+func testMigrateSchema1(t *testing.T, fixture string) {
+	db, err := bolt.Open(fixture, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bMeta).Get(kSchema)
+		_, v0 := tx.Bucket(bCards).Cursor().First()
+		if string(v) != string(u64(1)) || tx.Bucket(bUsers) == nil || len(v0) == 0 || v0[0] != '{' {
+			t.Errorf("not a schema-1 layout: schema %x, users bucket %v, first card %.20q", v, tx.Bucket(bUsers) != nil, v0)
+		}
+		return nil
+	})
+	db.Close()
 	// Work on a copy: opening upgrades the file.
 	path := filepath.Join(t.TempDir(), "old.db")
 	copyFile(t, fixture, path)
