@@ -3,6 +3,7 @@ package deck
 import (
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -183,12 +184,10 @@ func TestReadAPKGCloze(t *testing.T) {
 }
 
 // TestReadAPKGRealExport reads a package exported by Anki desktop (Legacy2
-// with a compatibility stub). CI has it; a plain clone does not.
+// with a compatibility stub), from ../shared/fixtures beside the module.
+// CI has it; a plain clone does not.
 func TestReadAPKGRealExport(t *testing.T) {
-	const path = "/work/shared/fixtures/anki/anki-export-legacy2.apkg"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real Anki export not available (%v); it lives outside the repository, under /work/shared", err)
-	}
+	path := sharedFixture(t, "anki", "anki-export-legacy2.apkg")
 	d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
 	if err != nil {
 		t.Fatal(err)
@@ -225,4 +224,32 @@ func TestReadAPKGRealExport(t *testing.T) {
 	if d.Cards[0].ID != "Na#:aV~68:" || d.Cards[0].Back != "¿Quieres que le pregunte?" || !reflect.DeepEqual(d.Cards[0].Tags, []string{"subjuntivo"}) {
 		t.Errorf("first card = %+v", d.Cards[0])
 	}
+}
+
+// sharedFixture is the path of a file under ../shared/fixtures, found from
+// the module root (the directory holding go.mod) so that the test reads the
+// same file from any package and any checkout. The test is skipped, saying
+// where it looked, when the file is absent: the fixtures are not part of a
+// clone.
+func sharedFixture(t *testing.T, elem ...string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+	path := filepath.Join(append([]string{dir, "..", "shared", "fixtures"}, elem...)...)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("fixture %s not available (%v): ../shared/fixtures beside the module root is not part of a clone", path, err)
+	}
+	return path
 }
