@@ -3,7 +3,6 @@ package deck
 import (
 	"archive/zip"
 	"bytes"
-	"github.com/srs-tool/srs/fsrs"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // TestAPKGRoundTrip exports cards and reads them back: srs's own note type

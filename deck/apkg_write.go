@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // APKGWriter writes cards as an Anki package in the Legacy1 layout:
@@ -41,7 +42,7 @@ import (
 // ("srs:<id> <deck>") and the tags "kind::<kind>" and "parent::<id>" let
 // ReadAPKG give the cards back their srs identity.
 //
-// Close writes collection.anki2 itself, page by page (sqlite_file.go).
+// Close writes collection.anki2 itself, page by page (internal/sqlitefile).
 // SQLite wants each table's rows in rowid order, and note ids are hashes,
 // so rows are gathered in temporary files first; memory does not grow with
 // the notes. Add validates a card and settles its ids, deck and scheduling
@@ -589,31 +590,31 @@ func (w *APKGWriter) finish() error {
 		decks[strconv.FormatInt(id, 10)] = apkgDeckJSON(id, name, w.now.Unix())
 	}
 	ms := w.now.UnixMilli()
-	var rec sqliteRecord
-	rec.null() // id, the rowid
-	rec.int(crt.Unix())
-	rec.int(ms) // mod
-	rec.int(ms) // scm
-	rec.int(11) // ver
-	rec.int(0)  // dty
-	rec.int(0)  // usn
-	rec.int(0)  // ls
-	rec.text(apkgConfJSON(w.newPos+1, -off/60))
-	rec.text(apkgModelsJSON())
-	rec.text(apkgMustJSON(decks))
-	rec.text(apkgDconfJSON(w.now.Unix()))
-	rec.text("{}") // tags
-	col := newSQLiteTable(c.db)
-	if err := col.insert(1, rec.appendTo(nil)); err != nil {
+	var rec sqlitefile.Record
+	rec.Null() // id, the rowid
+	rec.Int(crt.Unix())
+	rec.Int(ms) // mod
+	rec.Int(ms) // scm
+	rec.Int(11) // ver
+	rec.Int(0)  // dty
+	rec.Int(0)  // usn
+	rec.Int(0)  // ls
+	rec.Text(apkgConfJSON(w.newPos+1, -off/60))
+	rec.Text(apkgModelsJSON())
+	rec.Text(apkgMustJSON(decks))
+	rec.Text(apkgDconfJSON(w.now.Unix()))
+	rec.Text("{}") // tags
+	col := sqlitefile.NewTable(c.db)
+	if err := col.Insert(1, rec.AppendTo(nil)); err != nil {
 		return err
 	}
-	if err := finishTrees(c.roots, []apkgTree{{"col", col}, {"graves", newSQLiteTable(c.db)}}); err != nil {
+	if err := finishTrees(c.roots, []apkgTree{{"col", col}, {"graves", sqlitefile.NewTable(c.db)}}); err != nil {
 		return err
 	}
-	if err := c.db.createSchema(apkgSchema11, c.roots); err != nil {
+	if err := c.db.CreateSchema(apkgSchema11, c.roots); err != nil {
 		return err
 	}
-	page1, err := c.db.close()
+	page1, err := c.db.Close()
 	if err != nil {
 		return err
 	}

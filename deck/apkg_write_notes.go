@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"slices"
+
+	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // Notes and cards reach collection.anki2 in note id order (a card's id is
@@ -33,23 +35,23 @@ const apkgSpillHeader = 16
 // them to the spill file.
 func (w *APKGWriter) writeRows() error {
 	mod := w.now.Unix()
-	var rec sqliteRecord
+	var rec sqlitefile.Record
 	var buf []byte
 	for j := range w.rows {
 		buf = append(buf[:0], make([]byte, apkgSpillHeader)...)
-		rec.reset()
-		rec.null() // id, the rowid
-		rec.text(j.guid)
-		rec.int(apkgModelID)
-		rec.int(mod)
-		rec.int(-1) // usn
-		rec.text(j.tags)
-		rec.text(j.flds)
-		rec.numeric(j.sfld) // declared integer: numeric sort fields are stored as numbers
-		rec.int(j.csum)
-		rec.int(0) // flags
-		rec.text("")
-		buf = rec.appendTo(buf)
+		rec.Reset()
+		rec.Null() // id, the rowid
+		rec.Text(j.guid)
+		rec.Int(apkgModelID)
+		rec.Int(mod)
+		rec.Int(-1) // usn
+		rec.Text(j.tags)
+		rec.Text(j.flds)
+		rec.Numeric(j.sfld) // declared integer: numeric sort fields are stored as numbers
+		rec.Int(j.csum)
+		rec.Int(0) // flags
+		rec.Text("")
+		buf = rec.AppendTo(buf)
 		noteLen := len(buf) - apkgSpillHeader
 		buf = j.sched.appendSpill(buf, j.did, j.csum)
 		ref := apkgNoteRef{nid: j.nid, off: w.spillOff + apkgSpillHeader, noteLen: uint32(noteLen), cardLen: uint32(len(buf) - apkgSpillHeader - noteLen)}
@@ -128,7 +130,7 @@ func apkgGetNoteRef(b []byte) apkgNoteRef {
 type apkgCollection struct {
 	dst      *os.File // the deflated pages
 	deflater *apkgDeflater
-	db       *sqliteFile
+	db       *sqlitefile.File
 	roots    map[string]uint32
 	cards    *os.File // card columns in note id order, from writeNotes to writeCards
 }
@@ -144,7 +146,7 @@ func (w *APKGWriter) newCollection() (*apkgCollection, error) {
 		return nil, err
 	}
 	d := newAPKGDeflater(dst)
-	return &apkgCollection{dst: dst, deflater: d, db: newSQLiteFile(d), roots: map[string]uint32{}, cards: cards}, nil
+	return &apkgCollection{dst: dst, deflater: d, db: sqlitefile.New(d), roots: map[string]uint32{}, cards: cards}, nil
 }
 
 // discard stops the collection's goroutines and removes its files.
@@ -218,11 +220,11 @@ func (w *APKGWriter) notesWritten() error {
 // the card columns, in the same order, for writeCards.
 func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]) error {
 	defer refs.close()
-	notes, byUsn, bySum := newSQLiteTable(c.db), newSQLiteIndex(c.db), newSQLiteIndex(c.db)
+	notes, byUsn, bySum := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	csums := w.newPairSorter("csum")
 	defer csums.close()
 	cards := bufio.NewWriterSize(c.cards, 256<<10)
-	var rec sqliteRecord
+	var rec sqlitefile.Record
 	var buf, entry []byte
 	err := refs.each(func(r apkgNoteRef) error {
 		n := int(r.noteLen + r.cardLen)
@@ -230,11 +232,11 @@ func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]
 		if _, err := w.spill.ReadAt(buf, r.off); err != nil {
 			return fmt.Errorf("reading back note rows: %w", err)
 		}
-		if err := notes.insert(r.nid, buf[:r.noteLen]); err != nil {
+		if err := notes.Insert(r.nid, buf[:r.noteLen]); err != nil {
 			return err
 		}
 		entry = apkgPairRecord(&rec, entry[:0], -1, r.nid)
-		if err := byUsn.add(entry); err != nil {
+		if err := byUsn.Add(entry); err != nil {
 			return err
 		}
 		card := buf[r.noteLen:]
@@ -260,7 +262,7 @@ func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]
 	}
 	err = csums.each(func(p apkgPair) error {
 		entry = apkgPairRecord(&rec, entry[:0], p.k, p.rowid)
-		return bySum.add(entry)
+		return bySum.Add(entry)
 	})
 	if err != nil {
 		return err
@@ -302,8 +304,8 @@ func apkgGetSchedKey(b []byte) apkgSchedKey {
 // writeCards writes the cards table and its indexes from the card columns
 // writeNotes left, once the collection's first day is known.
 func (w *APKGWriter) writeCards(c *apkgCollection) error {
-	cards := newSQLiteTable(c.db)
-	byUsn, byNote, bySched := newSQLiteIndex(c.db), newSQLiteIndex(c.db), newSQLiteIndex(c.db)
+	cards := sqlitefile.NewTable(c.db)
+	byUsn, byNote, bySched := sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	sched := newAPKGSorter("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)
 	defer sched.close()
 	end, err := c.cards.Seek(0, io.SeekCurrent)
@@ -312,7 +314,7 @@ func (w *APKGWriter) writeCards(c *apkgCollection) error {
 	}
 	r := bufio.NewReaderSize(io.NewSectionReader(c.cards, 0, end), 256<<10)
 	mod := w.now.Unix()
-	var rec sqliteRecord
+	var rec sqlitefile.Record
 	var buf, payload []byte
 	for {
 		var h [12]byte
@@ -333,34 +335,34 @@ func (w *APKGWriter) writeCards(c *apkgCollection) error {
 		if s.dayBased {
 			s.due -= w.minDay // days since the collection's creation
 		}
-		rec.reset()
-		rec.null() // id, the rowid
-		rec.int(nid)
-		rec.int(s.did)
-		rec.int(0) // ord
-		rec.int(mod)
-		rec.int(-1) // usn
-		rec.int(int64(s.typ))
-		rec.int(int64(s.queue))
-		rec.int(s.due)
-		rec.int(s.ivl)
-		rec.int(s.factor)
-		rec.int(s.reps)
-		rec.int(s.lapses)
-		rec.int(s.left)
-		rec.int(0) // odue
-		rec.int(0) // odid
-		rec.int(0) // flags
-		rec.text(s.data)
-		payload = rec.appendTo(payload[:0])
-		if err := cards.insert(nid, payload); err != nil {
+		rec.Reset()
+		rec.Null() // id, the rowid
+		rec.Int(nid)
+		rec.Int(s.did)
+		rec.Int(0) // ord
+		rec.Int(mod)
+		rec.Int(-1) // usn
+		rec.Int(int64(s.typ))
+		rec.Int(int64(s.queue))
+		rec.Int(s.due)
+		rec.Int(s.ivl)
+		rec.Int(s.factor)
+		rec.Int(s.reps)
+		rec.Int(s.lapses)
+		rec.Int(s.left)
+		rec.Int(0) // odue
+		rec.Int(0) // odid
+		rec.Int(0) // flags
+		rec.Text(s.data)
+		payload = rec.AppendTo(payload[:0])
+		if err := cards.Insert(nid, payload); err != nil {
 			return err
 		}
 		payload = apkgPairRecord(&rec, payload[:0], -1, nid)
-		if err := byUsn.add(payload); err != nil {
+		if err := byUsn.Add(payload); err != nil {
 			return err
 		}
-		if err := byNote.add(apkgPairRecord(&rec, payload[:0], nid, nid)); err != nil {
+		if err := byNote.Add(apkgPairRecord(&rec, payload[:0], nid, nid)); err != nil {
 			return err
 		}
 		if err := sched.add(apkgSchedKey{did: s.did, queue: int8(s.queue), due: s.due, cid: nid}); err != nil {
@@ -368,13 +370,13 @@ func (w *APKGWriter) writeCards(c *apkgCollection) error {
 		}
 	}
 	err = sched.each(func(k apkgSchedKey) error {
-		rec.reset()
-		rec.int(k.did)
-		rec.int(int64(k.queue))
-		rec.int(k.due)
-		rec.int(k.cid)
-		payload = rec.appendTo(payload[:0])
-		return bySched.add(payload)
+		rec.Reset()
+		rec.Int(k.did)
+		rec.Int(int64(k.queue))
+		rec.Int(k.due)
+		rec.Int(k.cid)
+		payload = rec.AppendTo(payload[:0])
+		return bySched.Add(payload)
 	})
 	if err != nil {
 		return err

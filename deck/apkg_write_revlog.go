@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+
+	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // The review log is written last, in id order. Anki's revlog ids are
@@ -103,31 +105,31 @@ func (w *APKGWriter) addRev(r apkgRev) error {
 // card, order added) order, each taking id max(its time, previous id + 1)
 // so ids are unique.
 func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
-	revlog, byUsn, byCard := newSQLiteTable(c.db), newSQLiteIndex(c.db), newSQLiteIndex(c.db)
+	revlog, byUsn, byCard := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	cids := w.newPairSorter("revlog-cid")
 	defer cids.close()
-	var rec sqliteRecord
+	var rec sqlitefile.Record
 	var payload, entry []byte
 	last := int64(math.MinInt64)
 	err := w.revs.each(func(r apkgRev) error {
 		id := max(r.id, last+1)
 		last = id
-		rec.reset()
-		rec.null() // id, the rowid
-		rec.int(r.cid)
-		rec.int(-1) // usn
-		rec.int(int64(r.ease))
-		rec.int(int64(r.ivl))
-		rec.int(int64(r.lastIvl))
-		rec.int(int64(r.factor))
-		rec.int(int64(r.ms))
-		rec.int(int64(r.typ))
-		payload = rec.appendTo(payload[:0])
-		if err := revlog.insert(id, payload); err != nil {
+		rec.Reset()
+		rec.Null() // id, the rowid
+		rec.Int(r.cid)
+		rec.Int(-1) // usn
+		rec.Int(int64(r.ease))
+		rec.Int(int64(r.ivl))
+		rec.Int(int64(r.lastIvl))
+		rec.Int(int64(r.factor))
+		rec.Int(int64(r.ms))
+		rec.Int(int64(r.typ))
+		payload = rec.AppendTo(payload[:0])
+		if err := revlog.Insert(id, payload); err != nil {
 			return err
 		}
 		entry = apkgPairRecord(&rec, entry[:0], -1, id)
-		if err := byUsn.add(entry); err != nil {
+		if err := byUsn.Add(entry); err != nil {
 			return err
 		}
 		return cids.add(apkgPair{r.cid, id})
@@ -137,7 +139,7 @@ func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
 	}
 	err = cids.each(func(p apkgPair) error {
 		entry = apkgPairRecord(&rec, entry[:0], p.k, p.rowid)
-		return byCard.add(entry)
+		return byCard.Add(entry)
 	})
 	if err != nil {
 		return err
@@ -146,23 +148,23 @@ func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
 }
 
 // apkgPairRecord appends the index record (k, rowid) to b.
-func apkgPairRecord(rec *sqliteRecord, b []byte, k, rowid int64) []byte {
-	rec.reset()
-	rec.int(k)
-	rec.int(rowid)
-	return rec.appendTo(b)
+func apkgPairRecord(rec *sqlitefile.Record, b []byte, k, rowid int64) []byte {
+	rec.Reset()
+	rec.Int(k)
+	rec.Int(rowid)
+	return rec.AppendTo(b)
 }
 
 // apkgTree is a B-tree of the collection and its name in the schema.
 type apkgTree struct {
 	name string
-	t    *sqliteBtree
+	t    *sqlitefile.Tree
 }
 
 // finishTrees finishes B-trees, in order, and records their root pages.
 func finishTrees(roots map[string]uint32, trees []apkgTree) error {
 	for _, t := range trees {
-		root, err := t.t.finish()
+		root, err := t.t.Finish()
 		if err != nil {
 			return err
 		}

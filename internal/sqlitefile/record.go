@@ -1,15 +1,17 @@
-package deck
-
-// This file and sqlite_btree.go and sqlite_file.go write SQLite database
-// files directly, page by page, for APKGWriter's collection.anki2. Going
-// through the pure-Go SQLite driver (modernc.org/sqlite) spent about 10 s
-// of CPU on a 100k-card export, three times the time the whole export may
-// take, and a cgo SQLite would break `go install` on machines without a C
-// compiler. A collection is built once, front to back, from rows we
-// already hold in key order, so a writer of the file format
-// (https://www.sqlite.org/fileformat2.html) needs none of a B-tree's
-// updates: no balancing, no free list, no journal. Reading packages still
-// goes through modernc.
+// Package sqlitefile writes SQLite database files directly, page by page
+// (https://www.sqlite.org/fileformat2.html), for the .apkg writer's
+// collection.anki2. Going through the pure-Go SQLite driver
+// (modernc.org/sqlite) spent about 10 s of CPU on a 100k-card export,
+// three times the time the whole export may take, and a cgo SQLite would
+// break `go install` on machines without a C compiler. A collection is
+// built once, front to back, from rows already held in key order, so a
+// writer of the file format needs none of a B-tree's updates: no
+// balancing, no free list, no journal. Reading packages still goes
+// through modernc.
+//
+// File lays out the pages and sqlite_schema, Tree builds one table or
+// index bottom-up from rows in key order, and Record encodes a row.
+package sqlitefile
 
 import (
 	"encoding/binary"
@@ -108,22 +110,22 @@ func sqliteIntType(v int64) (typ uint64, size int) {
 	return 6, 8
 }
 
-// sqliteRecord builds one record: the serial types of its columns and
+// Record builds one record: the serial types of its columns and
 // their bodies, joined by bytes. The zero value is an empty record;
 // reset reuses its buffers for the next.
-type sqliteRecord struct {
+type Record struct {
 	types []byte
 	body  []byte
 }
 
-func (r *sqliteRecord) reset() {
+func (r *Record) Reset() {
 	r.types = r.types[:0]
 	r.body = r.body[:0]
 }
 
-func (r *sqliteRecord) null() { r.types = append(r.types, 0) }
+func (r *Record) Null() { r.types = append(r.types, 0) }
 
-func (r *sqliteRecord) int(v int64) {
+func (r *Record) Int(v int64) {
 	typ, size := sqliteIntType(v)
 	r.types = append(r.types, byte(typ))
 	for i := size - 1; i >= 0; i-- {
@@ -131,38 +133,38 @@ func (r *sqliteRecord) int(v int64) {
 	}
 }
 
-func (r *sqliteRecord) float(v float64) {
+func (r *Record) Float(v float64) {
 	r.types = append(r.types, 7)
 	r.body = binary.BigEndian.AppendUint64(r.body, math.Float64bits(v))
 }
 
-func (r *sqliteRecord) text(s string) {
+func (r *Record) Text(s string) {
 	r.types = sqliteAppendVarint(r.types, uint64(len(s))*2+13)
 	r.body = append(r.body, s...)
 }
 
-func (r *sqliteRecord) blob(b []byte) {
+func (r *Record) Blob(b []byte) {
 	r.types = sqliteAppendVarint(r.types, uint64(len(b))*2+12)
 	r.body = append(r.body, b...)
 }
 
-// numeric stores s in a column of INTEGER (or NUMERIC) affinity as SQLite
+// Numeric stores s in a column of INTEGER (or NUMERIC) affinity as SQLite
 // would: as an integer or a real if it reads as one, else as text.
 // notes.sfld is such a column, and PRAGMA integrity_check reports text
 // there that SQLite would have converted.
-func (r *sqliteRecord) numeric(s string) {
+func (r *Record) Numeric(s string) {
 	switch v := sqliteNumericAffinity(s).(type) {
 	case int64:
-		r.int(v)
+		r.Int(v)
 	case float64:
-		r.float(v)
+		r.Float(v)
 	default:
-		r.text(s)
+		r.Text(s)
 	}
 }
 
 // headerLen is the length of the record header, which counts itself.
-func (r *sqliteRecord) headerLen() int {
+func (r *Record) headerLen() int {
 	n := len(r.types)
 	for k := 1; ; k++ {
 		if sqliteVarintLen(uint64(n+k)) == k {
@@ -171,11 +173,11 @@ func (r *sqliteRecord) headerLen() int {
 	}
 }
 
-// size is the length of the encoded record.
-func (r *sqliteRecord) size() int { return r.headerLen() + len(r.body) }
+// Size is the length of the encoded record.
+func (r *Record) Size() int { return r.headerLen() + len(r.body) }
 
-// appendTo appends the encoded record to b.
-func (r *sqliteRecord) appendTo(b []byte) []byte {
+// AppendTo appends the encoded record to b.
+func (r *Record) AppendTo(b []byte) []byte {
 	b = sqliteAppendVarint(b, uint64(r.headerLen()))
 	b = append(b, r.types...)
 	return append(b, r.body...)

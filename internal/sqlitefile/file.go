@@ -1,6 +1,4 @@
-package deck
-
-// See sqlite_record.go for why srs writes SQLite files itself.
+package sqlitefile
 
 import (
 	"bufio"
@@ -24,13 +22,13 @@ const (
 	sqlitePendingByte = 0x40000000
 )
 
-// sqliteFile writes an SQLite database file in one pass. Pages 2, 3, ...
+// File writes an SQLite database file in one pass. Pages 2, 3, ...
 // go to a stream in the order they are numbered; page 1, which holds the
 // header and the root of sqlite_schema, is made by close once every root
 // page is known, for the caller to put first. The result is in rollback
 // journal mode (legacy file format versions 1), schema format 4, UTF-8,
 // with no free pages.
-type sqliteFile struct {
+type File struct {
 	bw       *bufio.Writer
 	pageSize int
 	next     uint32 // the number the next appended page gets
@@ -46,22 +44,22 @@ type sqliteSchemaRow struct {
 	root                  uint32
 }
 
-// newSQLiteFile starts a database whose pages from page 2 on are
+// New starts a database whose pages from page 2 on are
 // written to out.
-func newSQLiteFile(out io.Writer) *sqliteFile {
-	return &sqliteFile{bw: bufio.NewWriterSize(out, 1<<20), pageSize: sqlitePageSize, next: 2, count: 1,
+func New(out io.Writer) *File {
+	return &File{bw: bufio.NewWriterSize(out, 1<<20), pageSize: sqlitePageSize, next: 2, count: 1,
 		lockPage: sqlitePendingByte/sqlitePageSize + 1, scratch: make([]byte, sqlitePageSize)}
 }
 
-// newSQLiteFileOn starts a database in the empty file f; closeOn
+// NewOn starts a database in the empty file f; closeOn
 // finishes it.
-func newSQLiteFileOn(f *os.File) *sqliteFile {
-	return newSQLiteFile(io.NewOffsetWriter(f, sqlitePageSize))
+func NewOn(f *os.File) *File {
+	return New(io.NewOffsetWriter(f, sqlitePageSize))
 }
 
-// closeOn finishes a database started by newSQLiteFileOn.
-func (w *sqliteFile) closeOn(f *os.File) error {
-	page1, err := w.close()
+// CloseOn finishes a database started by NewOn.
+func (w *File) CloseOn(f *os.File) error {
+	page1, err := w.Close()
 	if err != nil {
 		return err
 	}
@@ -71,7 +69,7 @@ func (w *sqliteFile) closeOn(f *os.File) error {
 
 // alloc reserves the next page number; pages must be put in the order
 // their numbers were allocated.
-func (w *sqliteFile) alloc() uint32 {
+func (w *File) alloc() uint32 {
 	if w.next == w.lockPage {
 		w.next++
 	}
@@ -81,7 +79,7 @@ func (w *sqliteFile) alloc() uint32 {
 
 // put writes page pgno, which must be the next one allocated and not
 // yet put.
-func (w *sqliteFile) put(pgno uint32, page []byte) error {
+func (w *File) put(pgno uint32, page []byte) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -107,7 +105,7 @@ func (w *sqliteFile) put(pgno uint32, page []byte) error {
 }
 
 // appendPage allocates and puts a page in one step.
-func (w *sqliteFile) appendPage(page []byte) (uint32, error) {
+func (w *File) appendPage(page []byte) (uint32, error) {
 	pgno := w.alloc()
 	return pgno, w.put(pgno, page)
 }
@@ -115,7 +113,7 @@ func (w *sqliteFile) appendPage(page []byte) (uint32, error) {
 // overflow writes payload to a chain of overflow pages and returns the
 // first: each page is the next page's number (0 on the last) followed by
 // up to pageSize-4 bytes of payload.
-func (w *sqliteFile) overflow(payload []byte) (uint32, error) {
+func (w *File) overflow(payload []byte) (uint32, error) {
 	first := w.alloc()
 	pgno := first
 	for len(payload) > 0 {
@@ -139,14 +137,14 @@ func (w *sqliteFile) overflow(payload []byte) (uint32, error) {
 
 // create records a table or index for sqlite_schema; sql is its CREATE
 // statement as SQLite keeps it (no trailing semicolon).
-func (w *sqliteFile) create(typ, name, table, sql string, root uint32) {
+func (w *File) create(typ, name, table, sql string, root uint32) {
 	w.schema = append(w.schema, sqliteSchemaRow{typ, name, table, sql, root})
 }
 
-// createSchema splits a script of CREATE TABLE and CREATE INDEX statements
+// CreateSchema splits a script of CREATE TABLE and CREATE INDEX statements
 // (one per ";", no other semicolons) and records each with its root page,
 // found in roots by name. Every B-tree in roots must have its statement.
-func (w *sqliteFile) createSchema(script string, roots map[string]uint32) error {
+func (w *File) CreateSchema(script string, roots map[string]uint32) error {
 	before := len(w.schema)
 	for _, stmt := range strings.Split(script, ";") {
 		stmt = strings.TrimSpace(stmt)
@@ -179,30 +177,30 @@ func (w *sqliteFile) createSchema(script string, roots map[string]uint32) error 
 	return nil
 }
 
-// close writes sqlite_schema, its root on page 1, flushes the other
+// Close writes sqlite_schema, its root on page 1, flushes the other
 // pages and returns page 1, header included.
-func (w *sqliteFile) close() ([]byte, error) {
+func (w *File) Close() ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	t := newSQLiteTable(w)
+	t := NewTable(w)
 	t.reserve = sqliteHeaderSize // so that any page of it, the root included, fits on page 1
 	t.onPage1 = true
-	var rec sqliteRecord
+	var rec Record
 	var payload []byte
 	for i, s := range w.schema {
-		rec.reset()
-		rec.text(s.typ)
-		rec.text(s.name)
-		rec.text(s.table)
-		rec.int(int64(s.root))
-		rec.text(s.sql)
-		payload = rec.appendTo(payload[:0])
-		if err := t.insert(int64(i+1), payload); err != nil {
+		rec.Reset()
+		rec.Text(s.typ)
+		rec.Text(s.name)
+		rec.Text(s.table)
+		rec.Int(int64(s.root))
+		rec.Text(s.sql)
+		payload = rec.AppendTo(payload[:0])
+		if err := t.Insert(int64(i+1), payload); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := t.finish(); err != nil {
+	if _, err := t.Finish(); err != nil {
 		return nil, err
 	}
 	if err := w.bw.Flush(); err != nil {

@@ -1,6 +1,4 @@
-package deck
-
-// See sqlite_record.go for why srs writes SQLite files itself.
+package sqlitefile
 
 import (
 	"bytes"
@@ -17,7 +15,7 @@ const (
 	sqliteTableLeaf     = 0x0d
 )
 
-// sqliteBtree builds one table or index B-tree bottom-up from rows given
+// Tree builds one table or index B-tree bottom-up from rows given
 // in key order: rowids strictly ascending for a table, records in SQLite's
 // sort order for an index. Leaves are filled as full as they go and
 // written as soon as they are full; each level above keeps one page being
@@ -30,8 +28,8 @@ const (
 // next. A full page waits (pend) until the entry or child after its
 // divider arrives, so that the last page of a level is never empty; if the
 // input ends first, its last entry moves to the right instead.
-type sqliteBtree struct {
-	w       *sqliteFile
+type Tree struct {
+	w       *File
 	index   bool
 	reserve int  // bytes kept free at the start of every page
 	onPage1 bool // the root goes on page 1 (sqlite_schema), laid out into page1
@@ -48,11 +46,11 @@ type sqliteBtree struct {
 	cell []byte
 }
 
-func newSQLiteTable(w *sqliteFile) *sqliteBtree { return &sqliteBtree{w: w} }
+func NewTable(w *File) *Tree { return &Tree{w: w} }
 
-func newSQLiteIndex(w *sqliteFile) *sqliteBtree { return &sqliteBtree{w: w, index: true} }
+func NewIndex(w *File) *Tree { return &Tree{w: w, index: true} }
 
-func (t *sqliteBtree) newPage(typ byte) *sqlitePage {
+func (t *Tree) newPage(typ byte) *sqlitePage {
 	var p *sqlitePage
 	if n := len(t.spare); n > 0 {
 		p, t.spare = t.spare[n-1], t.spare[:n-1]
@@ -64,14 +62,14 @@ func (t *sqliteBtree) newPage(typ byte) *sqlitePage {
 }
 
 // write appends p to the file and recycles it.
-func (t *sqliteBtree) write(p *sqlitePage) (uint32, error) {
+func (t *Tree) write(p *sqlitePage) (uint32, error) {
 	pgno, err := t.w.appendPage(p.layout(0))
 	t.spare = append(t.spare, p)
 	return pgno, err
 }
 
 // writeRoot writes the root page p.
-func (t *sqliteBtree) writeRoot(p *sqlitePage) (uint32, error) {
+func (t *Tree) writeRoot(p *sqlitePage) (uint32, error) {
 	if t.onPage1 {
 		t.page1 = bytes.Clone(p.layout(sqliteHeaderSize))
 		return 1, nil
@@ -80,7 +78,7 @@ func (t *sqliteBtree) writeRoot(p *sqlitePage) (uint32, error) {
 }
 
 // up is the level above the leaves, made on first use.
-func (t *sqliteBtree) up() *sqliteInterior {
+func (t *Tree) up() *sqliteInterior {
 	if t.parent == nil {
 		t.parent = &sqliteInterior{t: t}
 	}
@@ -90,7 +88,7 @@ func (t *sqliteBtree) up() *sqliteInterior {
 // payloadCell appends payload to cell: the part SQLite keeps in the page
 // (all of it up to the page type's limit), then the number of the first
 // overflow page holding the rest.
-func (t *sqliteBtree) payloadCell(cell, payload []byte) ([]byte, error) {
+func (t *Tree) payloadCell(cell, payload []byte) ([]byte, error) {
 	local := t.w.localSize(len(payload), t.index)
 	cell = append(cell, payload[:local]...)
 	if local == len(payload) {
@@ -107,7 +105,7 @@ func (t *sqliteBtree) payloadCell(cell, payload []byte) ([]byte, error) {
 // (fileformat2.html, "Cell Payload Overflow Pages"): all of it up to X;
 // beyond, M plus as much of the rest as leaves the overflow pages full,
 // if that is at most X, else M.
-func (w *sqliteFile) localSize(p int, index bool) int {
+func (w *File) localSize(p int, index bool) int {
 	u := w.pageSize
 	x := u - 35
 	if index {
@@ -123,8 +121,8 @@ func (w *sqliteFile) localSize(p int, index bool) int {
 	return m
 }
 
-// insert adds a row to a table; rowids must ascend.
-func (t *sqliteBtree) insert(rowid int64, payload []byte) error {
+// Insert adds a row to a table; rowids must ascend.
+func (t *Tree) Insert(rowid int64, payload []byte) error {
 	if t.index {
 		panic("sqlite: insert into an index")
 	}
@@ -160,9 +158,9 @@ func (t *sqliteBtree) insert(rowid int64, payload []byte) error {
 	return nil
 }
 
-// add adds an entry (a record: the indexed columns, then the rowid) to an
+// Add adds an entry (a record: the indexed columns, then the rowid) to an
 // index; entries must come in the index's order.
-func (t *sqliteBtree) add(payload []byte) error {
+func (t *Tree) Add(payload []byte) error {
 	if !t.index {
 		panic("sqlite: add to a table")
 	}
@@ -197,8 +195,8 @@ func (t *sqliteBtree) add(payload []byte) error {
 	return nil
 }
 
-// finish writes the pages still in memory and returns the root page.
-func (t *sqliteBtree) finish() (uint32, error) {
+// Finish writes the pages still in memory and returns the root page.
+func (t *Tree) Finish() (uint32, error) {
 	if t.leaf == nil {
 		typ := byte(sqliteTableLeaf)
 		if t.index {
@@ -236,7 +234,7 @@ func (t *sqliteBtree) finish() (uint32, error) {
 // the next page (a payload-size varint, the local payload and perhaps an
 // overflow page number).
 type sqliteInterior struct {
-	t       *sqliteBtree
+	t       *Tree
 	page    *sqlitePage
 	pend    *sqlitePage // a full page whose own divider, pendDiv, goes up once the next cell arrives
 	pendDiv []byte

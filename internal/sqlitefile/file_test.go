@@ -1,4 +1,4 @@
-package deck
+package sqlitefile
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	_ "modernc.org/sqlite" // the reference reader
 )
 
 func TestSQLiteVarint(t *testing.T) {
@@ -83,8 +86,8 @@ func TestSQLiteIntType(t *testing.T) {
 		if typ != tt.typ || size != tt.size {
 			t.Errorf("intType(%d) = %d, %d; want %d, %d", tt.v, typ, size, tt.typ, tt.size)
 		}
-		var r sqliteRecord
-		r.int(tt.v)
+		var r Record
+		r.Int(tt.v)
 		if len(r.body) != tt.size {
 			t.Errorf("int(%d) body % x", tt.v, r.body)
 		}
@@ -109,44 +112,44 @@ func sqliteTestDecodeInt(b []byte) int64 {
 func TestSQLiteRecord(t *testing.T) {
 	tests := []struct {
 		name  string
-		build func(r *sqliteRecord)
+		build func(r *Record)
 		want  string // hex
 	}{
-		{"empty", func(r *sqliteRecord) {}, "01"},
-		{"null", func(r *sqliteRecord) { r.null() }, "0200"},
-		{"zero and one", func(r *sqliteRecord) { r.int(0); r.int(1) }, "030809"},
-		{"small ints", func(r *sqliteRecord) { r.int(-1); r.int(300) }, "030102ff012c"},
-		{"text", func(r *sqliteRecord) { r.text("hi") }, "02116869"},
-		{"empty text", func(r *sqliteRecord) { r.text("") }, "020d"},
-		{"blob", func(r *sqliteRecord) { r.blob([]byte{1, 2, 3}) }, "0212010203"},
-		{"real", func(r *sqliteRecord) { r.float(1.5) }, "02073ff8000000000000"},
-		{"mixed", func(r *sqliteRecord) { r.null(); r.int(7); r.text("a"); r.float(-2) }, "0500010f0707 61c000000000000000"},
+		{"empty", func(r *Record) {}, "01"},
+		{"null", func(r *Record) { r.Null() }, "0200"},
+		{"zero and one", func(r *Record) { r.Int(0); r.Int(1) }, "030809"},
+		{"small ints", func(r *Record) { r.Int(-1); r.Int(300) }, "030102ff012c"},
+		{"text", func(r *Record) { r.Text("hi") }, "02116869"},
+		{"empty text", func(r *Record) { r.Text("") }, "020d"},
+		{"blob", func(r *Record) { r.Blob([]byte{1, 2, 3}) }, "0212010203"},
+		{"real", func(r *Record) { r.Float(1.5) }, "02073ff8000000000000"},
+		{"mixed", func(r *Record) { r.Null(); r.Int(7); r.Text("a"); r.Float(-2) }, "0500010f0707 61c000000000000000"},
 		// A 64-byte text has serial type 141, a two-byte varint.
-		{"long text type", func(r *sqliteRecord) { r.text(strings.Repeat("x", 64)) }, "03810d" + strings.Repeat("78", 64)},
+		{"long text type", func(r *Record) { r.Text(strings.Repeat("x", 64)) }, "03810d" + strings.Repeat("78", 64)},
 		// 126 columns: the header is 127 bytes, its size still one byte.
-		{"header 127", func(r *sqliteRecord) {
+		{"header 127", func(r *Record) {
 			for range 126 {
-				r.null()
+				r.Null()
 			}
 		}, "7f" + strings.Repeat("00", 126)},
 		// 127 columns: 127 type bytes plus a two-byte size: 129.
-		{"header 129", func(r *sqliteRecord) {
+		{"header 129", func(r *Record) {
 			for range 127 {
-				r.null()
+				r.Null()
 			}
 		}, "8101" + strings.Repeat("00", 127)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r sqliteRecord
+			var r Record
 			tt.build(&r)
-			got := fmt.Sprintf("%x", r.appendTo(nil))
+			got := fmt.Sprintf("%x", r.AppendTo(nil))
 			want := strings.ReplaceAll(tt.want, " ", "")
 			if got != want {
 				t.Errorf("record %s, want %s", got, want)
 			}
-			if r.size() != len(want)/2 {
-				t.Errorf("size %d, encoded %d", r.size(), len(want)/2)
+			if r.Size() != len(want)/2 {
+				t.Errorf("size %d, encoded %d", r.Size(), len(want)/2)
 			}
 		})
 	}
@@ -246,8 +249,7 @@ func checkAffinityAgainstSQLite(t *testing.T, db *sql.DB, s string) {
 
 func sqliteTestMemDB(t testing.TB) *sql.DB {
 	t.Helper()
-	registerAPKGDriver()
-	db, err := sql.Open(apkgDriver, ":memory:")
+	db, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +259,7 @@ func sqliteTestMemDB(t testing.TB) *sql.DB {
 }
 
 func TestSQLiteLocalSize(t *testing.T) {
-	w := &sqliteFile{pageSize: 4096}
+	w := &File{pageSize: 4096}
 	// U = 4096: table leaves keep up to X = 4061 bytes; indexes up to
 	// X = 1002; both keep at least M = 489.
 	const x, xi, m, u4 = 4061, 1002, 489, 4092
@@ -280,18 +282,18 @@ func TestSQLiteLocalSize(t *testing.T) {
 // sqliteVal is a value in a test row: nil, int64, float64, string or []byte.
 type sqliteVal = any
 
-func sqliteTestPut(r *sqliteRecord, v sqliteVal) {
+func sqliteTestPut(r *Record, v sqliteVal) {
 	switch v := v.(type) {
 	case nil:
-		r.null()
+		r.Null()
 	case int64:
-		r.int(v)
+		r.Int(v)
 	case float64:
-		r.float(v)
+		r.Float(v)
 	case string:
-		r.text(v)
+		r.Text(v)
 	case []byte:
-		r.blob(v)
+		r.Blob(v)
 	default:
 		panic(fmt.Sprintf("value %T", v))
 	}
@@ -387,24 +389,24 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := newSQLiteFileOn(f)
+	w := NewOn(f)
 	rows := slices.Clone(d.rows)
 	slices.SortFunc(rows, func(x, y sqliteTestRow) int { return cmp.Compare(x.rowid, y.rowid) })
-	tab, ixA, ixBC, empty, emptyIx := newSQLiteTable(w), newSQLiteIndex(w), newSQLiteIndex(w), newSQLiteTable(w), newSQLiteIndex(w)
-	var rec sqliteRecord
+	tab, ixA, ixBC, empty, emptyIx := NewTable(w), NewIndex(w), NewIndex(w), NewTable(w), NewIndex(w)
+	var rec Record
 	var buf []byte
 	for _, r := range rows {
-		rec.reset()
-		rec.null()
+		rec.Reset()
+		rec.Null()
 		sqliteTestPut(&rec, r.a)
 		sqliteTestPut(&rec, r.b)
 		sqliteTestPut(&rec, r.c)
-		buf = rec.appendTo(buf[:0])
-		if err := tab.insert(r.rowid, buf); err != nil {
+		buf = rec.AppendTo(buf[:0])
+		if err := tab.Insert(r.rowid, buf); err != nil {
 			t.Fatal(err)
 		}
 	}
-	index := func(ix *sqliteBtree, cols func(sqliteTestRow) []sqliteVal) {
+	index := func(ix *Tree, cols func(sqliteTestRow) []sqliteVal) {
 		keys := make([][]sqliteVal, len(rows))
 		for i, r := range rows {
 			keys[i] = append(cols(r), r.rowid)
@@ -418,12 +420,12 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 			return 0
 		})
 		for _, k := range keys {
-			rec.reset()
+			rec.Reset()
 			for _, v := range k {
 				sqliteTestPut(&rec, v)
 			}
-			buf = rec.appendTo(buf[:0])
-			if err := ix.add(buf); err != nil {
+			buf = rec.AppendTo(buf[:0])
+			if err := ix.Add(buf); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -431,8 +433,8 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 	index(ixA, func(r sqliteTestRow) []sqliteVal { return []sqliteVal{r.a} })
 	index(ixBC, func(r sqliteTestRow) []sqliteVal { return []sqliteVal{r.b, r.c} })
 	roots := map[string]uint32{}
-	for name, tr := range map[string]*sqliteBtree{"t": tab, "t_a": ixA, "t_bc": ixBC, "e": empty, "e_x": emptyIx} {
-		if roots[name], err = tr.finish(); err != nil {
+	for name, tr := range map[string]*Tree{"t": tab, "t_a": ixA, "t_bc": ixBC, "e": empty, "e_x": emptyIx} {
+		if roots[name], err = tr.Finish(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -441,14 +443,14 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 		name := "z" + strconv.Itoa(i)
 		script += "CREATE TABLE " + name + " (" + strings.Repeat("a_rather_long_column_name integer NOT NULL, ", 1) +
 			"another_long_column_name_" + strconv.Itoa(i) + " text NOT NULL);\n"
-		if roots[name], err = newSQLiteTable(w).finish(); err != nil {
+		if roots[name], err = NewTable(w).Finish(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.createSchema(script, roots); err != nil {
+	if err := w.CreateSchema(script, roots); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.closeOn(f); err != nil {
+	if err := w.CloseOn(f); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -457,7 +459,7 @@ func (d sqliteTestDB) write(t testing.TB, path string) {
 // and reads every row back, through the table and through each index.
 func (d sqliteTestDB) check(t testing.TB, path string) {
 	t.Helper()
-	db, err := apkgOpenHostileDB(path)
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro&immutable=1"}).String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -642,12 +644,12 @@ func sqliteTestText(seed, n int) string {
 // has a record of exactly p bytes.
 func sqliteTestPayload(t testing.TB, p int) string {
 	for n := p; n >= 0; n-- {
-		var r sqliteRecord
-		r.null()
-		r.text(strings.Repeat("x", n))
-		r.null()
-		r.null()
-		if r.size() == p {
+		var r Record
+		r.Null()
+		r.Text(strings.Repeat("x", n))
+		r.Null()
+		r.Null()
+		if r.Size() == p {
 			return strings.Repeat("x", n)
 		}
 	}
@@ -659,10 +661,10 @@ func sqliteTestPayload(t testing.TB, p int) string {
 // record of exactly p bytes.
 func sqliteTestIndexPayload(t testing.TB, p int, rowid int64) string {
 	for n := p; n >= 0; n-- {
-		var r sqliteRecord
-		r.text(strings.Repeat("y", n))
-		r.int(rowid)
-		if r.size() == p {
+		var r Record
+		r.Text(strings.Repeat("y", n))
+		r.Int(rowid)
+		if r.Size() == p {
 			return strings.Repeat("y", n)
 		}
 	}
@@ -776,7 +778,7 @@ func TestSQLiteLockPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := newSQLiteFileOn(f)
+	w := NewOn(f)
 	w.lockPage = 5
 	page := bytes.Repeat([]byte{0xee}, w.pageSize)
 	var got []uint32
@@ -820,13 +822,13 @@ func TestSQLiteTableOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := newSQLiteFileOn(f)
-	tab := newSQLiteTable(w)
-	if err := tab.insert(5, []byte{2, 0}); err != nil {
+	w := NewOn(f)
+	tab := NewTable(w)
+	if err := tab.Insert(5, []byte{2, 0}); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{5, 4} {
-		if err := tab.insert(id, []byte{2, 0}); err == nil {
+		if err := tab.Insert(id, []byte{2, 0}); err == nil {
 			t.Errorf("rowid %d after 5 accepted", id)
 		}
 	}
@@ -928,43 +930,43 @@ func TestSQLiteFilePastLockPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := newSQLiteFileOn(f)
-	tab, ix := newSQLiteTable(w), newSQLiteIndex(w)
-	var rec sqliteRecord
+	w := NewOn(f)
+	tab, ix := NewTable(w), NewIndex(w)
+	var rec Record
 	var buf []byte
 	const rows, keys = 100000, 1000
 	for i := range int64(rows) {
-		rec.reset()
-		rec.null()
-		rec.text(sqliteTestText(int(i), 12000)) // three overflow pages each
-		rec.int(i % keys)
-		buf = rec.appendTo(buf[:0])
-		if err := tab.insert(i+1, buf); err != nil {
+		rec.Reset()
+		rec.Null()
+		rec.Text(sqliteTestText(int(i), 12000)) // three overflow pages each
+		rec.Int(i % keys)
+		buf = rec.AppendTo(buf[:0])
+		if err := tab.Insert(i+1, buf); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for k := range int64(keys) {
 		for i := k; i < rows; i += keys {
-			rec.reset()
-			rec.int(k)
-			rec.int(i + 1)
-			buf = rec.appendTo(buf[:0])
-			if err := ix.add(buf); err != nil {
+			rec.Reset()
+			rec.Int(k)
+			rec.Int(i + 1)
+			buf = rec.AppendTo(buf[:0])
+			if err := ix.Add(buf); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	roots := map[string]uint32{}
-	if roots["t"], err = tab.finish(); err != nil {
+	if roots["t"], err = tab.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	if roots["t_k"], err = ix.finish(); err != nil {
+	if roots["t_k"], err = ix.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.createSchema("CREATE TABLE t (id INTEGER PRIMARY KEY, s text, k integer); CREATE INDEX t_k ON t (k)", roots); err != nil {
+	if err := w.CreateSchema("CREATE TABLE t (id INTEGER PRIMARY KEY, s text, k integer); CREATE INDEX t_k ON t (k)", roots); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.closeOn(f); err != nil {
+	if err := w.CloseOn(f); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := f.Stat(); st.Size() <= sqlitePendingByte {
