@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
@@ -50,10 +51,14 @@ import (
 // one more goroutine encodes the note and card rows and appends them to a
 // spill file, remembering where each note's rows are. Review log rows are
 // kept compactly and sorted by time in memory up to apkgRevRun rows, then
-// spilled as sorted runs (apkgSorter). Close writes the tables and indexes
+// spilled as sorted runs (extsort.Sorter). Close writes the tables and indexes
 // in key order, merging and sorting the same way, while other goroutines
 // deflate the pages as they come (apkgDeflater), then zips them. An error
 // found while rendering or spilling is returned by a later Add or by
+// apkgSortMemory bounds the records each of the writer's sorters holds in
+// memory.
+const apkgSortMemory = 8 << 20
+
 // Close.
 type APKGWriter struct {
 	out    io.Writer
@@ -68,7 +73,7 @@ type APKGWriter struct {
 	decks   map[string]int64 // Anki deck name to id
 	deckIDs map[int64]string
 	noteIDs map[int64]struct{}
-	revs    *apkgSorter[apkgRev] // the review log
+	revs    *extsort.Sorter[apkgRev] // the review log
 	revSeq  uint32
 	n       int
 	newPos  int
@@ -94,7 +99,7 @@ type APKGWriter struct {
 	spill    *os.File      // note and card rows, in the order they were rendered
 	spillW   *bufio.Writer // appends to spill
 	spillOff int64
-	noteRefs *apkgSorter[apkgNoteRef] // where each note's rows are, by note id
+	noteRefs *extsort.Sorter[apkgNoteRef] // where each note's rows are, by note id
 
 	// The collection, from the first AddReview or Close on (apkg_write_notes.go).
 	coll      *apkgCollection
@@ -147,7 +152,7 @@ func (w *APKGWriter) open() error {
 	}
 	w.spillW = bufio.NewWriterSize(w.spill, 256<<10)
 	w.noteRefs = w.newNoteRefs()
-	w.revs = newAPKGSorter("revlog", dir, apkgRevRun, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
+	w.revs = extsort.New("revlog", dir, apkgRevRun, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
 	return nil
 }
 
@@ -708,10 +713,10 @@ func (w *APKGWriter) cleanup() {
 		w.spill.Close()
 	}
 	if w.noteRefs != nil {
-		w.noteRefs.close()
+		w.noteRefs.Close()
 	}
 	if w.revs != nil {
-		w.revs.close()
+		w.revs.Close()
 	}
 	if w.dir != "" {
 		os.RemoveAll(w.dir)

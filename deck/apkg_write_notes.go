@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
@@ -60,7 +61,7 @@ func (w *APKGWriter) writeRows() error {
 			return err
 		}
 		w.spillOff += int64(len(buf))
-		if err := w.noteRefs.add(ref); err != nil {
+		if err := w.noteRefs.Add(ref); err != nil {
 			return err
 		}
 	}
@@ -75,23 +76,23 @@ func apkgPutSpillHeader(b []byte, r apkgNoteRef) {
 
 // rescanSpill lists every note in the spill file again, for a collection
 // started over.
-func (w *APKGWriter) rescanSpill() (*apkgSorter[apkgNoteRef], error) {
+func (w *APKGWriter) rescanSpill() (*extsort.Sorter[apkgNoteRef], error) {
 	refs := w.newNoteRefs()
 	r := bufio.NewReaderSize(io.NewSectionReader(w.spill, 0, w.spillOff), 1<<20)
 	var h [apkgSpillHeader]byte
 	for off := int64(0); off < w.spillOff; {
 		if _, err := io.ReadFull(r, h[:]); err != nil {
-			refs.close()
+			refs.Close()
 			return nil, fmt.Errorf("reading back note rows: %w", err)
 		}
 		ref := apkgNoteRef{nid: int64(binary.LittleEndian.Uint64(h[:])), off: off + apkgSpillHeader,
 			noteLen: binary.LittleEndian.Uint32(h[8:]), cardLen: binary.LittleEndian.Uint32(h[12:])}
 		if _, err := r.Discard(int(ref.noteLen + ref.cardLen)); err != nil {
-			refs.close()
+			refs.Close()
 			return nil, fmt.Errorf("reading back note rows: %w", err)
 		}
-		if err := refs.add(ref); err != nil {
-			refs.close()
+		if err := refs.Add(ref); err != nil {
+			refs.Close()
 			return nil, err
 		}
 		off = ref.off + int64(ref.noteLen+ref.cardLen)
@@ -107,8 +108,8 @@ type apkgNoteRef struct {
 
 const apkgNoteRefSize = 24
 
-func (w *APKGWriter) newNoteRefs() *apkgSorter[apkgNoteRef] {
-	return newAPKGSorter("notes", w.dir, apkgSortMemory/apkgNoteRefSize, apkgNoteRefSize, apkgNoteRefCompare, apkgPutNoteRef, apkgGetNoteRef)
+func (w *APKGWriter) newNoteRefs() *extsort.Sorter[apkgNoteRef] {
+	return extsort.New("notes", w.dir, apkgSortMemory/apkgNoteRefSize, apkgNoteRefSize, apkgNoteRefCompare, apkgPutNoteRef, apkgGetNoteRef)
 }
 
 func apkgNoteRefCompare(a, b apkgNoteRef) int { return cmp.Compare(a.nid, b.nid) } // note ids are unique
@@ -198,7 +199,7 @@ func (w *APKGWriter) notesWritten() error {
 		// Cards came after the early notes: start over with every card.
 		w.coll.discard()
 		w.coll = nil
-		refs.close()
+		refs.Close()
 		var err error
 		if refs, err = w.rescanSpill(); err != nil {
 			return err
@@ -209,7 +210,7 @@ func (w *APKGWriter) notesWritten() error {
 	w.noteRefs = nil
 	c, err := w.newCollection()
 	if err != nil {
-		refs.close()
+		refs.Close()
 		return err
 	}
 	w.coll = c
@@ -218,15 +219,15 @@ func (w *APKGWriter) notesWritten() error {
 
 // writeNotes writes the notes table and its indexes, in note id order, and
 // the card columns, in the same order, for writeCards.
-func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]) error {
-	defer refs.close()
+func (w *APKGWriter) writeNotes(c *apkgCollection, refs *extsort.Sorter[apkgNoteRef]) error {
+	defer refs.Close()
 	notes, byUsn, bySum := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	csums := w.newPairSorter("csum")
-	defer csums.close()
+	defer csums.Close()
 	cards := bufio.NewWriterSize(c.cards, 256<<10)
 	var rec sqlitefile.Record
 	var buf, entry []byte
-	err := refs.each(func(r apkgNoteRef) error {
+	err := refs.Each(func(r apkgNoteRef) error {
 		n := int(r.noteLen + r.cardLen)
 		buf = slices.Grow(buf[:0], n)[:n]
 		if _, err := w.spill.ReadAt(buf, r.off); err != nil {
@@ -244,7 +245,7 @@ func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]
 		if err != nil {
 			return err
 		}
-		if err := csums.add(apkgPair{csum, r.nid}); err != nil {
+		if err := csums.Add(apkgPair{csum, r.nid}); err != nil {
 			return err
 		}
 		var h [12]byte
@@ -260,7 +261,7 @@ func (w *APKGWriter) writeNotes(c *apkgCollection, refs *apkgSorter[apkgNoteRef]
 	if err := cards.Flush(); err != nil {
 		return fmt.Errorf("spilling card rows: %w", err)
 	}
-	err = csums.each(func(p apkgPair) error {
+	err = csums.Each(func(p apkgPair) error {
 		entry = apkgPairRecord(&rec, entry[:0], p.k, p.rowid)
 		return bySum.Add(entry)
 	})
@@ -306,8 +307,8 @@ func apkgGetSchedKey(b []byte) apkgSchedKey {
 func (w *APKGWriter) writeCards(c *apkgCollection) error {
 	cards := sqlitefile.NewTable(c.db)
 	byUsn, byNote, bySched := sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
-	sched := newAPKGSorter("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)
-	defer sched.close()
+	sched := extsort.New("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)
+	defer sched.Close()
 	end, err := c.cards.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return err
@@ -365,11 +366,11 @@ func (w *APKGWriter) writeCards(c *apkgCollection) error {
 		if err := byNote.Add(apkgPairRecord(&rec, payload[:0], nid, nid)); err != nil {
 			return err
 		}
-		if err := sched.add(apkgSchedKey{did: s.did, queue: int8(s.queue), due: s.due, cid: nid}); err != nil {
+		if err := sched.Add(apkgSchedKey{did: s.did, queue: int8(s.queue), due: s.due, cid: nid}); err != nil {
 			return err
 		}
 	}
-	err = sched.each(func(k apkgSchedKey) error {
+	err = sched.Each(func(k apkgSchedKey) error {
 		rec.Reset()
 		rec.Int(k.did)
 		rec.Int(int64(k.queue))

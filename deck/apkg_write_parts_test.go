@@ -14,39 +14,9 @@ import (
 	"strconv"
 	"testing"
 	"time"
-)
 
-// TestAPKGSorter sorts the same records with every memory limit from all
-// in memory to one record per run, and checks the order and that no
-// record is lost or repeated.
-func TestAPKGSorter(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	var in []apkgPair
-	for i := range 5000 {
-		in = append(in, apkgPair{k: int64(r.IntN(50)) - 25, rowid: int64(i)})
-	}
-	want := slices.Clone(in)
-	slices.SortFunc(want, apkgPairCompare)
-	for _, max := range []int{1, 2, 3, 7, 100, 4999, 5000, 5001, 1 << 20} {
-		dir := t.TempDir()
-		s := newAPKGSorter("test", dir, max, 16, apkgPairCompare, apkgPutPair, apkgGetPair)
-		for _, p := range in {
-			if err := s.add(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var got []apkgPair
-		if err := s.each(func(p apkgPair) error { got = append(got, p); return nil }); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("max %d: sorted output differs", max)
-		}
-		if left, _ := os.ReadDir(dir); len(left) != 0 {
-			t.Errorf("max %d: %d files left behind", max, len(left))
-		}
-	}
-}
+	"github.com/srs-tool/srs/internal/extsort"
+)
 
 // TestAPKGSorterRevlog: review rows keep the order they were added in
 // among rows of one card and millisecond, across spilled runs.
@@ -56,14 +26,14 @@ func TestAPKGSorterRevlog(t *testing.T) {
 		in = append(in, apkgRev{id: int64(i % 7), cid: int64(i % 3), seq: uint32(i), ivl: int32(-i), lastIvl: int32(i),
 			ms: uint16(i), factor: int16(i), ease: int8(i%4 + 1), typ: int8(i % 3)})
 	}
-	s := newAPKGSorter("revlog", t.TempDir(), 16, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
+	s := extsort.New("revlog", t.TempDir(), 16, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
 	for _, r := range in {
-		if err := s.add(r); err != nil {
+		if err := s.Add(r); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var got []apkgRev
-	if err := s.each(func(r apkgRev) error { got = append(got, r); return nil }); err != nil {
+	if err := s.Each(func(r apkgRev) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	want := slices.Clone(in)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
@@ -87,8 +88,8 @@ func apkgGetPair(b []byte) apkgPair {
 	return apkgPair{int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint64(b[8:]))}
 }
 
-func (w *APKGWriter) newPairSorter(name string) *apkgSorter[apkgPair] {
-	return newAPKGSorter(name, w.dir, apkgSortMemory/16, 16, apkgPairCompare, apkgPutPair, apkgGetPair)
+func (w *APKGWriter) newPairSorter(name string) *extsort.Sorter[apkgPair] {
+	return extsort.New(name, w.dir, apkgSortMemory/16, 16, apkgPairCompare, apkgPutPair, apkgGetPair)
 }
 
 // addRev queues a review row for the revlog.
@@ -98,7 +99,7 @@ func (w *APKGWriter) addRev(r apkgRev) error {
 	}
 	r.seq = w.revSeq
 	w.revSeq++
-	return w.revs.add(r)
+	return w.revs.Add(r)
 }
 
 // writeRevlog writes the revlog table and its indexes. Rows go in (time,
@@ -107,11 +108,11 @@ func (w *APKGWriter) addRev(r apkgRev) error {
 func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
 	revlog, byUsn, byCard := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	cids := w.newPairSorter("revlog-cid")
-	defer cids.close()
+	defer cids.Close()
 	var rec sqlitefile.Record
 	var payload, entry []byte
 	last := int64(math.MinInt64)
-	err := w.revs.each(func(r apkgRev) error {
+	err := w.revs.Each(func(r apkgRev) error {
 		id := max(r.id, last+1)
 		last = id
 		rec.Reset()
@@ -132,12 +133,12 @@ func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
 		if err := byUsn.Add(entry); err != nil {
 			return err
 		}
-		return cids.add(apkgPair{r.cid, id})
+		return cids.Add(apkgPair{r.cid, id})
 	})
 	if err != nil {
 		return err
 	}
-	err = cids.each(func(p apkgPair) error {
+	err = cids.Each(func(p apkgPair) error {
 		entry = apkgPairRecord(&rec, entry[:0], p.k, p.rowid)
 		return byCard.Add(entry)
 	})

@@ -1,4 +1,9 @@
-package deck
+// Package extsort sorts more fixed-size records than should be held in
+// memory: past a bound they are spilled to a temporary file as sorted
+// runs, which are merged as the records are read back. The .apkg writer
+// uses it for the rows and index entries it must write in key order but
+// receives in another.
+package extsort
 
 import (
 	"bufio"
@@ -9,15 +14,13 @@ import (
 	"slices"
 )
 
-// apkgSorter sorts fixed-size records in bounded memory, for the rows and
-// index entries APKGWriter must write in key order but receives in another.
-// Up to max records are sorted in memory; past that they are spilled to a
-// temporary file as a sorted run, and each merges the runs with the
-// records still in memory. A run is sorted and written by a goroutine of
+// Sorter sorts fixed-size records in bounded memory. Up to max records
+// are sorted in memory; past that they are spilled to a temporary file as
+// a sorted run, and Each merges the runs with the records still in memory. A run is sorted and written by a goroutine of
 // its own while the next fills, so a sorter holds up to 2×max records.
 // cmp must order records totally (ties broken by something in the record)
 // for the output order to be defined.
-type apkgSorter[T any] struct {
+type Sorter[T any] struct {
 	cmp  func(a, b T) int
 	size int             // bytes per record on file
 	put  func([]byte, T) // encodes a record into size bytes
@@ -38,14 +41,15 @@ type apkgSorter[T any] struct {
 	spare    []T        // the buffer of the last spill, for reuse
 }
 
-func newAPKGSorter[T any](name, dir string, max, size int, cmp func(a, b T) int, put func([]byte, T), get func([]byte) T) *apkgSorter[T] {
-	return &apkgSorter[T]{name: name, dir: dir, max: max, size: size, cmp: cmp, put: put, get: get}
+// New makes a sorter of records that put encodes into size bytes and get
+// decodes, ordered by cmp, holding up to max of them in memory; its run
+// file goes to dir and errors name it by name.
+func New[T any](name, dir string, max, size int, cmp func(a, b T) int, put func([]byte, T), get func([]byte) T) *Sorter[T] {
+	return &Sorter[T]{name: name, dir: dir, max: max, size: size, cmp: cmp, put: put, get: get}
 }
 
-// apkgSortMemory bounds each sorter's records in memory.
-const apkgSortMemory = 8 << 20
-
-func (s *apkgSorter[T]) add(v T) error {
+// Add adds a record.
+func (s *Sorter[T]) Add(v T) error {
 	if s.buf == nil {
 		s.buf = make([]T, 0, min(s.max, 4096))
 	}
@@ -59,7 +63,7 @@ func (s *apkgSorter[T]) add(v T) error {
 
 // spill starts writing the records in memory to the run file as one
 // sorted run, once the previous spill is done.
-func (s *apkgSorter[T]) spill() error {
+func (s *Sorter[T]) spill() error {
 	if err := s.wait(); err != nil {
 		return err
 	}
@@ -93,7 +97,7 @@ func (s *apkgSorter[T]) spill() error {
 }
 
 // wait waits for the spill in progress, if any.
-func (s *apkgSorter[T]) wait() error {
+func (s *Sorter[T]) wait() error {
 	if s.spilling == nil {
 		return nil
 	}
@@ -106,10 +110,10 @@ func (s *apkgSorter[T]) wait() error {
 	return nil
 }
 
-// each calls fn with every record in order, then frees the sorter's memory
+// Each calls fn with every record in order, then frees the sorter's memory
 // and file.
-func (s *apkgSorter[T]) each(fn func(T) error) error {
-	defer s.close()
+func (s *Sorter[T]) Each(fn func(T) error) error {
+	defer s.Close()
 	if err := s.wait(); err != nil {
 		return err
 	}
@@ -123,14 +127,14 @@ func (s *apkgSorter[T]) each(fn func(T) error) error {
 		}
 		return nil
 	}
-	m := &apkgMerge[T]{cmp: s.cmp}
+	m := &merge[T]{cmp: s.cmp}
 	off := int64(0)
 	for _, n := range s.runs {
 		r := bufio.NewReaderSize(io.NewSectionReader(s.f, off, n*int64(s.size)), 64<<10)
 		off += n * int64(s.size)
-		m.add(&apkgRun[T]{r: r, left: n, rec: make([]byte, s.size), get: s.get})
+		m.add(&run[T]{r: r, left: n, rec: make([]byte, s.size), get: s.get})
 	}
-	m.add(&apkgRun[T]{mem: s.buf})
+	m.add(&run[T]{mem: s.buf})
 	if m.err != nil {
 		return fmt.Errorf("sorting %s: %w", s.name, m.err)
 	}
@@ -152,7 +156,8 @@ func (s *apkgSorter[T]) each(fn func(T) error) error {
 	return nil
 }
 
-func (s *apkgSorter[T]) close() {
+// Close frees the sorter's memory and file; Each does it too.
+func (s *Sorter[T]) Close() {
 	s.wait()
 	s.buf, s.spare = nil, nil
 	if s.f != nil {
@@ -162,9 +167,9 @@ func (s *apkgSorter[T]) close() {
 	}
 }
 
-// apkgRun is a sorted source being merged: a run on file or the records
+// run is a sorted source being merged: a run on file or the records
 // left in memory.
-type apkgRun[T any] struct {
+type run[T any] struct {
 	r    *bufio.Reader
 	left int64
 	rec  []byte
@@ -174,7 +179,7 @@ type apkgRun[T any] struct {
 	ord  int // position among the sources: ties go to the earlier
 }
 
-func (s *apkgRun[T]) next() (bool, error) {
+func (s *run[T]) next() (bool, error) {
 	if s.r == nil {
 		if len(s.mem) == 0 {
 			return false, nil
@@ -193,31 +198,31 @@ func (s *apkgRun[T]) next() (bool, error) {
 	return true, nil
 }
 
-// apkgMerge is a heap of sources, smallest current record first.
-type apkgMerge[T any] struct {
+// merge is a heap of sources, smallest current record first.
+type merge[T any] struct {
 	cmp   func(a, b T) int
-	srcs  []*apkgRun[T]
+	srcs  []*run[T]
 	added int
 	err   error
 }
 
-func (m *apkgMerge[T]) Len() int { return len(m.srcs) }
-func (m *apkgMerge[T]) Less(i, j int) bool {
+func (m *merge[T]) Len() int { return len(m.srcs) }
+func (m *merge[T]) Less(i, j int) bool {
 	if c := m.cmp(m.srcs[i].cur, m.srcs[j].cur); c != 0 {
 		return c < 0
 	}
 	return m.srcs[i].ord < m.srcs[j].ord
 }
-func (m *apkgMerge[T]) Swap(i, j int) { m.srcs[i], m.srcs[j] = m.srcs[j], m.srcs[i] }
-func (m *apkgMerge[T]) Push(x any)    { m.srcs = append(m.srcs, x.(*apkgRun[T])) }
-func (m *apkgMerge[T]) Pop() any {
+func (m *merge[T]) Swap(i, j int) { m.srcs[i], m.srcs[j] = m.srcs[j], m.srcs[i] }
+func (m *merge[T]) Push(x any)    { m.srcs = append(m.srcs, x.(*run[T])) }
+func (m *merge[T]) Pop() any {
 	x := m.srcs[len(m.srcs)-1]
 	m.srcs = m.srcs[:len(m.srcs)-1]
 	return x
 }
 
 // add positions s on its first record and adds it, if it has one.
-func (m *apkgMerge[T]) add(s *apkgRun[T]) {
+func (m *merge[T]) add(s *run[T]) {
 	s.ord = m.added
 	m.added++
 	ok, err := s.next()
