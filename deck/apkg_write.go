@@ -27,6 +27,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 	"github.com/srs-tool/srs/internal/extsort"
+	"github.com/srs-tool/srs/internal/pdeflate"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
@@ -53,7 +54,7 @@ import (
 // kept compactly and sorted by time in memory up to apkgRevRun rows, then
 // spilled as sorted runs (extsort.Sorter). Close writes the tables and indexes
 // in key order, merging and sorting the same way, while other goroutines
-// deflate the pages as they come (apkgDeflater), then zips them. An error
+// deflate the pages as they come (internal/pdeflate), then zips them. An error
 // found while rendering or spilling is returned by a later Add or by
 // apkgSortMemory bounds the records each of the writer's sorters holds in
 // memory.
@@ -631,7 +632,7 @@ func (w *APKGWriter) finish() error {
 
 // writeZip writes the package: the collection, whose pages after the first
 // are already compressed, then the media.
-func (w *APKGWriter) writeZip(page1 []byte, collection *apkgDeflater) error {
+func (w *APKGWriter) writeZip(page1 []byte, collection *pdeflate.Writer) error {
 	zw := zip.NewWriter(w.out)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
@@ -643,7 +644,7 @@ func (w *APKGWriter) writeZip(page1 []byte, collection *apkgDeflater) error {
 		}
 		return err
 	}
-	if err := w.writeCollection(zw, page1, collection); err != nil {
+	if err := collection.WriteZip(zw, "collection.anki2", w.now, page1); err != nil {
 		return err
 	}
 	// Media: members "0", "1", ... and the JSON map naming them.

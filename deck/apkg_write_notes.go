@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/srs-tool/srs/internal/extsort"
+	"github.com/srs-tool/srs/internal/pdeflate"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
@@ -130,7 +131,7 @@ func apkgGetNoteRef(b []byte) apkgNoteRef {
 // far, deflated as they come, and the B-trees' root pages.
 type apkgCollection struct {
 	dst      *os.File // the deflated pages
-	deflater *apkgDeflater
+	deflater *pdeflate.Writer
 	db       *sqlitefile.File
 	roots    map[string]uint32
 	cards    *os.File // card columns in note id order, from writeNotes to writeCards
@@ -146,7 +147,7 @@ func (w *APKGWriter) newCollection() (*apkgCollection, error) {
 		dst.Close()
 		return nil, err
 	}
-	d := newAPKGDeflater(dst)
+	d := pdeflate.NewWriter(dst)
 	return &apkgCollection{dst: dst, deflater: d, db: sqlitefile.New(d), roots: map[string]uint32{}, cards: cards}, nil
 }
 

@@ -1,4 +1,8 @@
-package deck
+// Package pdeflate deflates a long stream on every core, as pigz does, and
+// puts it into a zip archive as one member: the .apkg writer compresses
+// collection.anki2 while it builds it, so that zipping adds little to an
+// export (deflating the file afterwards took as long as building it).
+package pdeflate
 
 import (
 	"archive/zip"
@@ -14,21 +18,19 @@ import (
 	"github.com/klauspost/compress/flate"
 )
 
-// apkgDeflater compresses collection.anki2 while Close builds it, so that
-// zipping adds little to the export: deflating the file afterwards took as
-// long as building it. The stream (every page but page 1, which is made
-// last) is cut into chunks that goroutines deflate independently, each
-// ending with a sync flush so that the chunks concatenate into one deflate
-// stream, as pigz does. Compressed chunks go to a temporary file in order;
-// memory holds only the chunks in flight. writeZip later puts page 1's own
-// chunk in front and ends the stream.
-type apkgDeflater struct {
+// Writer compresses a stream while it is written. The stream is cut into
+// chunks that goroutines deflate independently, each ending with a sync
+// flush so that the chunks concatenate into one deflate stream. Compressed
+// chunks go to a file in order; memory holds only the chunks in flight.
+// WriteZip later puts a head of the caller's (written last, such as a
+// database's first page) in front and ends the stream.
+type Writer struct {
 	dst    *os.File // the compressed chunks, in order
 	cur    []byte   // the chunk being filled
 	size   int64    // bytes written
 	crc    uint32   // their CRC-32
-	work   chan *apkgChunk
-	order  chan *apkgChunk
+	work   chan *chunk
+	order  chan *chunk
 	free   chan []byte // chunk buffers for reuse
 	wg     sync.WaitGroup
 	done   chan struct{} // closed when the collector has written every chunk
@@ -37,19 +39,21 @@ type apkgDeflater struct {
 	closed bool
 }
 
-type apkgChunk struct {
+type chunk struct {
 	in   []byte
 	out  bytes.Buffer
 	done chan struct{}
 }
 
-// apkgChunkSize is large enough that restarting the compressor's window
+// chunkSize is large enough that restarting the compressor's window
 // at each chunk costs nothing noticeable in size.
-const apkgChunkSize = 1 << 20
+const chunkSize = 1 << 20
 
-func newAPKGDeflater(dst *os.File) *apkgDeflater {
+// NewWriter makes a Writer whose compressed chunks go to dst, an empty
+// file it reads back in WriteZip.
+func NewWriter(dst *os.File) *Writer {
 	n := runtime.GOMAXPROCS(0)
-	d := &apkgDeflater{dst: dst, work: make(chan *apkgChunk, n), order: make(chan *apkgChunk, 2*n),
+	d := &Writer{dst: dst, work: make(chan *chunk, n), order: make(chan *chunk, 2*n),
 		free: make(chan []byte, 3*n+1), done: make(chan struct{})}
 	for range n {
 		d.wg.Add(1)
@@ -73,7 +77,7 @@ func newAPKGDeflater(dst *os.File) *apkgDeflater {
 	return d
 }
 
-func (d *apkgDeflater) fail(err error) {
+func (d *Writer) fail(err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.err == nil {
@@ -81,14 +85,14 @@ func (d *apkgDeflater) fail(err error) {
 	}
 }
 
-func (d *apkgDeflater) failed() error {
+func (d *Writer) failed() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.err
 }
 
 // collect writes the compressed chunks in order and recycles their buffers.
-func (d *apkgDeflater) collect() {
+func (d *Writer) collect() {
 	defer close(d.done)
 	for c := range d.order {
 		<-c.done
@@ -104,7 +108,8 @@ func (d *apkgDeflater) collect() {
 	}
 }
 
-func (d *apkgDeflater) Write(p []byte) (int, error) {
+// Write adds p to the stream.
+func (d *Writer) Write(p []byte) (int, error) {
 	if err := d.failed(); err != nil {
 		return 0, err
 	}
@@ -116,28 +121,28 @@ func (d *apkgDeflater) Write(p []byte) (int, error) {
 			select {
 			case d.cur = <-d.free:
 			default:
-				d.cur = make([]byte, 0, apkgChunkSize)
+				d.cur = make([]byte, 0, chunkSize)
 			}
 		}
-		k := min(len(p), apkgChunkSize-len(d.cur))
+		k := min(len(p), chunkSize-len(d.cur))
 		d.cur = append(d.cur, p[:k]...)
 		p = p[k:]
-		if len(d.cur) == apkgChunkSize {
+		if len(d.cur) == chunkSize {
 			d.send()
 		}
 	}
 	return n, nil
 }
 
-func (d *apkgDeflater) send() {
-	c := &apkgChunk{in: d.cur, done: make(chan struct{})}
+func (d *Writer) send() {
+	c := &chunk{in: d.cur, done: make(chan struct{})}
 	d.cur = nil
 	d.order <- c // blocks while too many chunks are in flight
 	d.work <- c
 }
 
 // Close compresses what is left and waits for every chunk to be written.
-func (d *apkgDeflater) Close() error {
+func (d *Writer) Close() error {
 	if d.closed {
 		return d.failed()
 	}
@@ -152,9 +157,9 @@ func (d *apkgDeflater) Close() error {
 	return d.failed()
 }
 
-// apkgDeflateChunk deflates p as a chunk of a longer stream: ending in a
+// deflateChunk deflates p as a chunk of a longer stream: ending in a
 // sync flush, or as the stream's last block when final is set.
-func apkgDeflateChunk(p []byte, final bool) ([]byte, error) {
+func deflateChunk(p []byte, final bool) ([]byte, error) {
 	var b bytes.Buffer
 	fw, err := flate.NewWriter(&b, flate.BestSpeed)
 	if err != nil {
@@ -221,9 +226,9 @@ func gf2Square(square, mat *[32]uint32) {
 	}
 }
 
-// apkgMSDOSTime is t in the MS-DOS date and time fields of a zip header,
+// msdosTime is t in the MS-DOS date and time fields of a zip header,
 // which zip.Writer.CreateRaw leaves to the caller.
-func apkgMSDOSTime(t time.Time) (date, tm uint16) {
+func msdosTime(t time.Time) (date, tm uint16) {
 	if t.Year() < 1980 {
 		t = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -232,27 +237,28 @@ func apkgMSDOSTime(t time.Time) (date, tm uint16) {
 	return date, tm
 }
 
-// apkgRawHeader is the zip header of a member whose deflated data we
+// rawHeader is the zip header of a member whose deflated data we
 // write ourselves, with the fields zip.Writer.CreateHeader would fill.
-func apkgRawHeader(name string, modified time.Time, crc uint32, compressed, size int64) *zip.FileHeader {
+func rawHeader(name string, modified time.Time, crc uint32, compressed, size int64) *zip.FileHeader {
 	fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified,
 		CreatorVersion: 20, ReaderVersion: 20, CRC32: crc,
 		CompressedSize64: uint64(compressed), UncompressedSize64: uint64(size)}
-	fh.ModifiedDate, fh.ModifiedTime = apkgMSDOSTime(modified)
+	fh.ModifiedDate, fh.ModifiedTime = msdosTime(modified)
 	if size >= 1<<32-1 || compressed >= 1<<32-1 {
 		fh.ReaderVersion = 45 // zip64
 	}
 	return fh
 }
 
-// writeCollection writes the zip member collection.anki2: page 1, then
-// the pages the deflater compressed, then the end of the deflate stream.
-func (w *APKGWriter) writeCollection(zw *zip.Writer, page1 []byte, d *apkgDeflater) error {
-	head, err := apkgDeflateChunk(page1, false)
+// WriteZip writes the zip member name, modified at modified: head, then
+// the stream the closed Writer compressed, then the end of the deflate
+// stream.
+func (d *Writer) WriteZip(zw *zip.Writer, name string, modified time.Time, head []byte) error {
+	hz, err := deflateChunk(head, false)
 	if err != nil {
 		return err
 	}
-	tail, err := apkgDeflateChunk(nil, true)
+	tail, err := deflateChunk(nil, true)
 	if err != nil {
 		return err
 	}
@@ -260,17 +266,17 @@ func (w *APKGWriter) writeCollection(zw *zip.Writer, page1 []byte, d *apkgDeflat
 	if err != nil {
 		return err
 	}
-	crc := crc32Combine(crc32.ChecksumIEEE(page1), d.crc, d.size)
-	fh := apkgRawHeader("collection.anki2", w.now, crc, int64(len(head))+body+int64(len(tail)), int64(len(page1))+d.size)
+	crc := crc32Combine(crc32.ChecksumIEEE(head), d.crc, d.size)
+	fh := rawHeader(name, modified, crc, int64(len(hz))+body+int64(len(tail)), int64(len(head))+d.size)
 	zf, err := zw.CreateRaw(fh)
 	if err != nil {
 		return err
 	}
-	if _, err := zf.Write(head); err != nil {
+	if _, err := zf.Write(hz); err != nil {
 		return err
 	}
 	if _, err := io.Copy(zf, io.NewSectionReader(d.dst, 0, body)); err != nil {
-		return fmt.Errorf("copying the compressed collection: %w", err)
+		return fmt.Errorf("copying the compressed %s: %w", name, err)
 	}
 	_, err = zf.Write(tail)
 	return err
