@@ -7,11 +7,9 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-)
 
-// MaxFieldSize bounds one CSV/TSV field; a card side this long is a broken
-// file (an unclosed quote swallowing the rest), not a card.
-const MaxFieldSize = 1 << 20
+	"github.com/srs-tool/srs/internal/srcpos"
+)
 
 // ParseCSV reads Anki's text format with comma as the default separator:
 // the #separator header line wins, else the separator is sniffed from the
@@ -32,7 +30,7 @@ type csvColumns struct {
 }
 
 func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
-	src := newSource(opt.File)
+	src := srcpos.New(opt.File)
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
@@ -60,24 +58,24 @@ func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
 		return nil, err
 	}
 
-	d := &Deck{Name: deckName(opt, h.deck), Source: opt.File, Warnings: h.warnings}
+	d := &Deck{Name: opt.DeckName(h.deck), Source: opt.File, Warnings: h.warnings}
 	if sep != '#' {
 		if first, n := commentLines(body); n > 0 {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %d line(s) starting with # skipped as comments, as Anki does; quote a field that starts with #", src.at(h.lines+first), n))
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %d line(s) starting with # skipped as comments, as Anki does; quote a field that starts with #", src.At(h.lines+first), n))
 		}
 	}
 	if err := ValidateDeckName(d.Name); err != nil {
-		return nil, fmt.Errorf("%s: %s", src, oneLine(err.Error()))
+		return nil, fmt.Errorf("%s: %s", src, srcpos.OneLine(err.Error()))
 	}
-	p := csvParse{src: src, h: h, cols: cols, html: isHTML, deck: d, opt: opt, seen: idLines{}}
+	p := csvParse{src: src, h: h, cols: cols, html: isHTML, deck: d, opt: opt, seen: srcpos.IDs{}}
 	err = p.read(body, sep, false)
 	var pe *csv.ParseError
 	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote) {
 		// Hand-made files put quotes inside unquoted fields ("5" screen");
 		// read those literally rather than refuse the file.
 		d.Cards = nil
-		p.seen = idLines{}
-		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: stray quote in an unquoted field; quotes read leniently", src.at(h.lines+pe.Line)))
+		p.seen = srcpos.IDs{}
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: stray quote in an unquoted field; quotes read leniently", src.At(h.lines+pe.Line)))
 		err = p.read(body, sep, true)
 	}
 	if err != nil {
@@ -87,7 +85,7 @@ func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
 		return nil, err
 	}
 	if err := d.Validate(); err != nil {
-		return nil, fmt.Errorf("%s", oneLine(err.Error()))
+		return nil, fmt.Errorf("%s", srcpos.OneLine(err.Error()))
 	}
 	return d, nil
 }
@@ -95,7 +93,7 @@ func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
 // mapColumns finds each part of a card: explicit "#x column:N" headers
 // first, then #columns names, then position (the first two free columns
 // are front and back, as Anki maps a Basic note).
-func mapColumns(src source, h csvHeader, labels []string) (csvColumns, error) {
+func mapColumns(src srcpos.File, h csvHeader, labels []string) (csvColumns, error) {
 	c := csvColumns{tags: h.tagsCol, deck: h.deckCol, guid: h.guidCol, notetype: h.notetypeCol, count: len(labels)}
 	for i, l := range labels {
 		n := i + 1
@@ -155,12 +153,12 @@ func mapColumns(src source, h csvHeader, labels []string) (csvColumns, error) {
 			continue
 		}
 		if other, dup := seen[f.n]; dup {
-			return c, src.errorf(max(h.lines, 1), "column %d is both the %s and the %s column", f.n, other, f.name)
+			return c, src.Errorf(max(h.lines, 1), "column %d is both the %s and the %s column", f.n, other, f.name)
 		}
 		seen[f.n] = f.name
 	}
 	if c.front == 0 {
-		return c, src.errorf(max(h.lines, 1), "no column left for the front")
+		return c, src.Errorf(max(h.lines, 1), "no column left for the front")
 	}
 	return c, nil
 }
@@ -171,13 +169,13 @@ func (c csvColumns) used(n int) bool {
 }
 
 type csvParse struct {
-	src  source
+	src  srcpos.File
 	h    csvHeader
 	cols csvColumns
 	html bool
 	deck *Deck
 	opt  ParseOptions
-	seen idLines
+	seen srcpos.IDs
 }
 
 func (p *csvParse) read(body string, sep rune, lazy bool) error {
@@ -201,19 +199,19 @@ func (p *csvParse) read(body string, sep rune, lazy bool) error {
 		for i, f := range rec {
 			if len(f) > MaxFieldSize {
 				fl, _ := r.FieldPos(i)
-				return p.src.errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, MaxFieldSize)
+				return p.src.Errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, MaxFieldSize)
 			}
 		}
 		if blankRecord(rec) {
 			continue
 		}
 		if p.cols.count > 0 && len(rec) != p.cols.count {
-			return p.src.errorf(line, "%d fields, but #columns names %d", len(rec), p.cols.count)
+			return p.src.Errorf(line, "%d fields, but #columns names %d", len(rec), p.cols.count)
 		}
 		for i, f := range rec {
 			if !utf8.ValidString(f) {
 				fl, _ := r.FieldPos(i)
-				return p.src.errorf(fl+p.h.lines, "field %d: invalid UTF-8", i+1)
+				return p.src.Errorf(fl+p.h.lines, "field %d: invalid UTF-8", i+1)
 			}
 		}
 		c, err := p.card(rec, line)
@@ -236,7 +234,7 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 		if p.html {
 			s = HTMLToMarkdown(s)
 		}
-		return strings.TrimSpace(stripControls(s))
+		return strings.TrimSpace(StripControls(s))
 	}
 	if p.html {
 		// The question a follow-up was exported with (WriteTSV) is
@@ -247,15 +245,15 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 			}
 		}
 	}
-	c := Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: KindBasic, Source: p.src.at(line)}
+	c := Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: KindBasic, Source: p.src.At(line)}
 	if c.Front == "" {
-		return c, p.src.errorf(line, "empty front (column %d)", p.cols.front)
+		return c, p.src.Errorf(line, "empty front (column %d)", p.cols.front)
 	}
 	c.Deck = p.deck.Name
 	if p.opt.Deck == "" {
 		if d := strings.TrimSpace(get(p.cols.deck)); d != "" {
 			if err := ValidateDeckName(d); err != nil {
-				return c, p.src.errorf(line, "deck column: %v", err)
+				return c, p.src.Errorf(line, "deck column: %v", err)
 			}
 			c.Deck = d
 		}
@@ -271,20 +269,20 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 		c.ID = DeriveID(c.Front)
 		fix = "add a guid column or reword one"
 	} else if err := ValidateID(c.ID); err != nil {
-		return c, p.src.errorf(line, "%s: %v", idName, err)
+		return c, p.src.Errorf(line, "%s: %v", idName, err)
 	}
-	if err := p.seen.check(p.src, line, c.Deck, c.ID, fix); err != nil {
+	if err := p.seen.Check(p.src, line, c.Deck, c.ID, fix); err != nil {
 		return c, err
 	}
 	if k := strings.TrimSpace(get(p.cols.kind)); k != "" {
 		kind, ok := ParseKind(k)
 		if !ok {
-			return c, p.src.errorf(line, "unknown kind %q (want one of %s)", k, kindNames())
+			return c, p.src.Errorf(line, "unknown kind %q (want one of %s)", k, KindNames())
 		}
 		c.Kind = kind
 	}
 	c.Parent = strings.TrimSpace(get(p.cols.parent))
-	c.Tags = appendTags(append([]string{}, p.h.tags...), strings.Fields(get(p.cols.tags))...)
+	c.Tags = AppendTags(append([]string{}, p.h.tags...), strings.Fields(get(p.cols.tags))...)
 	return c, nil
 }
 
@@ -325,7 +323,7 @@ func blankRecord(rec []string) bool {
 func (p *csvParse) quoteError(pe *csv.ParseError) error {
 	start, at := pe.StartLine+p.h.lines, pe.Line+p.h.lines
 	if at != start {
-		return p.src.errorf(start, "%v (noticed at line %d)", pe.Err, at)
+		return p.src.Errorf(start, "%v (noticed at line %d)", pe.Err, at)
 	}
-	return p.src.errorf(start, "%v (column %d)", pe.Err, pe.Column)
+	return p.src.Errorf(start, "%v (column %d)", pe.Err, pe.Column)
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/srs-tool/srs/internal/srcpos"
 )
 
 // csvHeader is what the "#key:value" lines at the top of an Anki text file
@@ -39,7 +41,7 @@ const maxColumn = 10000
 // lines, comments ("#" lines without a known key) and, for historic
 // reasons, a first line "tags:a b". It returns the header and the text
 // after it.
-func parseCSVHeader(src source, text string) (csvHeader, string, error) {
+func parseCSVHeader(src srcpos.File, text string) (csvHeader, string, error) {
 	var h csvHeader
 	rest := text
 	for n := 1; rest != ""; n++ {
@@ -50,7 +52,7 @@ func parseCSVHeader(src source, text string) (csvHeader, string, error) {
 			break
 		}
 		if !utf8.ValidString(line) {
-			return h, "", src.errorf(n, "invalid UTF-8")
+			return h, "", src.Errorf(n, "invalid UTF-8")
 		}
 		rest = after
 		h.lines = n
@@ -66,16 +68,16 @@ func parseCSVHeader(src source, text string) (csvHeader, string, error) {
 			return h, "", err
 		}
 	}
-	h.tags = appendTags(nil, h.tags...)
+	h.tags = AppendTags(nil, h.tags...)
 	return h, rest, nil
 }
 
-func (h *csvHeader) set(src source, n int, key, value string) error {
+func (h *csvHeader) set(src srcpos.File, n int, key, value string) error {
 	trimmed := strings.TrimSpace(value)
 	col := func(dst *int) error {
 		v, err := strconv.Atoi(trimmed)
 		if err != nil || v < 0 || v > maxColumn {
-			return src.errorf(n, "#%s: want a column number, got %q", key, value)
+			return src.Errorf(n, "#%s: want a column number, got %q", key, value)
 		}
 		*dst = v
 		return nil
@@ -86,7 +88,7 @@ func (h *csvHeader) set(src source, n int, key, value string) error {
 		if !ok {
 			r, size := utf8.DecodeRuneInString(value)
 			if size != len(value) || !validSeparator(r) {
-				return src.errorf(n, "#separator: want Tab, Comma, Semicolon, Pipe, Space, Colon or one character, got %q", value)
+				return src.Errorf(n, "#separator: want Tab, Comma, Semicolon, Pipe, Space, Colon or one character, got %q", value)
 			}
 			sep = r
 		}
@@ -94,7 +96,7 @@ func (h *csvHeader) set(src source, n int, key, value string) error {
 	case "html":
 		b, err := strconv.ParseBool(strings.ToLower(trimmed))
 		if err != nil {
-			return src.errorf(n, "#html: want true or false, got %q", value)
+			return src.Errorf(n, "#html: want true or false, got %q", value)
 		}
 		h.html = &b
 	case "tags":
@@ -103,7 +105,7 @@ func (h *csvHeader) set(src source, n int, key, value string) error {
 		h.columns, h.columnsAt = value, n
 	case "deck":
 		if err := ValidateDeckName(trimmed); err != nil {
-			return src.errorf(n, "#deck: %v", err)
+			return src.Errorf(n, "#deck: %v", err)
 		}
 		h.deck = trimmed
 	case "notetype":
@@ -118,7 +120,7 @@ func (h *csvHeader) set(src source, n int, key, value string) error {
 	case "notetype column":
 		return col(&h.notetypeCol)
 	default:
-		h.warnings = append(h.warnings, src.at(n)+": unknown header #"+key+" ignored")
+		h.warnings = append(h.warnings, src.At(n)+": unknown header #"+key+" ignored")
 	}
 	return nil
 }
@@ -173,7 +175,7 @@ func splits(body string, sep rune, even bool) bool {
 var htmlSniff = regexp.MustCompile(`(?i)<(?:/?(?:b|i|u|s|em|strong|div|p|br|span|img|a|ul|ol|li|pre|code|sub|sup|font|table|tr|td|th|hr|h[1-6]|blockquote)(?:\s[^<>]*)?/?)>|&(?:nbsp|amp|lt|gt|quot|#[0-9]+|#x[0-9a-f]+);`)
 
 // splitColumns splits the #columns value with the file's separator.
-func splitColumns(src source, h csvHeader, sep rune) ([]string, error) {
+func splitColumns(src srcpos.File, h csvHeader, sep rune) ([]string, error) {
 	if strings.TrimSpace(h.columns) == "" {
 		return nil, nil
 	}
@@ -182,7 +184,7 @@ func splitColumns(src source, h csvHeader, sep rune) ([]string, error) {
 	r.LazyQuotes = true
 	rec, err := r.Read()
 	if err != nil {
-		return nil, src.errorf(h.columnsAt, "#columns: %v", err)
+		return nil, src.Errorf(h.columnsAt, "#columns: %v", err)
 	}
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])

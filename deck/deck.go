@@ -43,6 +43,15 @@ func ParseKind(s string) (Kind, bool) {
 	return "", false
 }
 
+// KindNames lists the kinds for messages: "question, follow-up, ...".
+func KindNames() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
 // Card is one flashcard. Its identity is (Deck, ID); everything else may
 // change between imports without losing the card's review history.
 type Card struct {

@@ -452,31 +452,13 @@ func mdURL(u string) string {
 	return u
 }
 
-// stripControls drops control characters but tab and newline: they have
-// no place on a card, and would make a front that looks empty.
-func stripControls(s string) string {
-	if !strings.ContainsFunc(s, isJunkControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isJunkControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func isJunkControl(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f
-}
-
 // cleanText makes the result safe to store and show: valid UTF-8, no
 // control characters but tab and newline, no blank lines at either end.
 func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = stripControls(s)
+	s = StripControls(s)
 	s = strings.TrimRight(s, " \t\n")
 	for {
 		i := strings.IndexByte(s, '\n')

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/srs-tool/srs/internal/srcpos"
 )
 
 const utf8BOM = "\uFEFF"
@@ -15,7 +17,7 @@ const utf8BOM = "\uFEFF"
 // Every error names file:line; nothing is returned unless the whole file
 // parses and the deck passes Validate.
 func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
-	src := newSource(opt.File)
+	src := srcpos.New(opt.File)
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
@@ -23,18 +25,18 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 	lines := strings.Split(mdNewlines(strings.TrimPrefix(string(data), utf8BOM)), "\n")
 	for i, l := range lines {
 		if !utf8.ValidString(l) {
-			return nil, src.errorf(i+1, "invalid UTF-8")
+			return nil, src.Errorf(i+1, "invalid UTF-8")
 		}
-		lines[i] = stripControls(l) // before anything reads the line, so all agree
+		lines[i] = StripControls(l) // before anything reads the line, so all agree
 	}
 
 	fm, start, err := parseFrontMatter(src, lines)
 	if err != nil {
 		return nil, err
 	}
-	d := &Deck{Name: deckName(opt, fm.deck), Source: opt.File}
+	d := &Deck{Name: opt.DeckName(fm.deck), Source: opt.File}
 	if err := ValidateDeckName(d.Name); err != nil {
-		return nil, fmt.Errorf("%s: %s", src, oneLine(err.Error()))
+		return nil, fmt.Errorf("%s: %s", src, srcpos.OneLine(err.Error()))
 	}
 	topKind := fm.kind
 	if topKind == "" {
@@ -47,7 +49,7 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 		parent  *mdCard // last "##" card: follow-ups hang off it
 		code    fence
 		warned  bool
-		seenIDs = idLines{}
+		seenIDs = srcpos.IDs{}
 	)
 	for i := start; i < len(lines); i++ {
 		n, line := i+1, lines[i]
@@ -62,7 +64,7 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 				if !c.explicit {
 					fix = "give one of them an explicit {#id}"
 				}
-				if err := seenIDs.check(src, n, c.Deck, c.ID, fix); err != nil {
+				if err := seenIDs.Check(src, n, c.Deck, c.ID, fix); err != nil {
 					return nil, err
 				}
 				if level == 2 {
@@ -76,7 +78,7 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 		inCode := code.step(line, n)
 		if cur == nil {
 			if !warned && !inCode && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "#") {
-				d.Warnings = append(d.Warnings, fmt.Sprintf("%s: text before the first ## card is ignored", src.at(n)))
+				d.Warnings = append(d.Warnings, fmt.Sprintf("%s: text before the first ## card is ignored", src.At(n)))
 				warned = true
 			}
 			continue
@@ -84,7 +86,7 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 		cur.body = append(cur.body, mdLine{line, inCode})
 	}
 	if code.open() {
-		return nil, src.errorf(code.line, "code fence opened here is never closed")
+		return nil, src.Errorf(code.line, "code fence opened here is never closed")
 	}
 
 	for _, c := range cards {
@@ -95,7 +97,7 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 		d.Cards = append(d.Cards, c.Card)
 	}
 	if err := d.Validate(); err != nil {
-		return nil, fmt.Errorf("%s", oneLine(err.Error()))
+		return nil, fmt.Errorf("%s", srcpos.OneLine(err.Error()))
 	}
 	return d, nil
 }
@@ -165,22 +167,22 @@ func splitHeadingID(head string) (front, id string, explicit bool) {
 	return strings.TrimSpace(head[:i+1]), last[2 : len(last)-1], true
 }
 
-func newMDCard(src source, n, level int, head string, topKind Kind, parent *mdCard) (*mdCard, error) {
+func newMDCard(src srcpos.File, n, level int, head string, topKind Kind, parent *mdCard) (*mdCard, error) {
 	front, id, explicit := splitHeadingID(head)
 	if front == "" {
-		return nil, src.errorf(n, "empty front")
+		return nil, src.Errorf(n, "empty front")
 	}
 	if explicit {
 		if err := ValidateID(id); err != nil {
-			return nil, src.errorf(n, "bad id: %v", err)
+			return nil, src.Errorf(n, "bad id: %v", err)
 		}
 	} else {
 		id = DeriveID(front)
 	}
-	c := &mdCard{Card: Card{ID: id, Kind: topKind, Front: front, Source: src.at(n)}, explicit: explicit}
+	c := &mdCard{Card: Card{ID: id, Kind: topKind, Front: front, Source: src.At(n)}, explicit: explicit}
 	if level == 3 {
 		if parent == nil {
-			return nil, src.errorf(n, "follow-up before any ## card")
+			return nil, src.Errorf(n, "follow-up before any ## card")
 		}
 		c.Kind = KindFollowUp
 		c.Parent = parent.ID
@@ -211,7 +213,7 @@ func (c *mdCard) finish(fileTags []string) {
 	for i := len(tagLines) - 1; i >= 0; i-- {
 		tags = append(tags, splitTags(tagLines[i])...)
 	}
-	c.Tags = appendTags([]string{}, tags...)
+	c.Tags = AppendTags([]string{}, tags...)
 	body = trimBlank(body[:end])
 	texts := make([]string, len(body))
 	for i, l := range body {

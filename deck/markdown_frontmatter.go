@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/srs-tool/srs/internal/srcpos"
 )
 
 // frontMatter is what the optional block between "---" lines at the top of
@@ -17,7 +19,7 @@ type frontMatter struct {
 
 // parseFrontMatter reads the front matter at the top of lines, if any, and
 // returns the index of the first line after it.
-func parseFrontMatter(src source, lines []string) (frontMatter, int, error) {
+func parseFrontMatter(src srcpos.File, lines []string) (frontMatter, int, error) {
 	var fm frontMatter
 	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
 		return fm, 0, nil
@@ -30,7 +32,7 @@ func parseFrontMatter(src source, lines []string) (frontMatter, int, error) {
 		}
 	}
 	if end < 0 {
-		return fm, 0, src.errorf(1, "front matter has no closing --- line")
+		return fm, 0, src.Errorf(1, "front matter has no closing --- line")
 	}
 	seen := map[string]int{}
 	listKey := "" // key whose value continues as "- item" lines
@@ -42,19 +44,19 @@ func parseFrontMatter(src source, lines []string) (frontMatter, int, error) {
 		}
 		if item, ok := strings.CutPrefix(t, "-"); ok && (item == "" || item[0] == ' ' || item[0] == '\t') {
 			if listKey != "tags" {
-				return fm, 0, src.errorf(n, "list item outside a tags: list")
+				return fm, 0, src.Errorf(n, "list item outside a tags: list")
 			}
 			fm.tags = append(fm.tags, splitTags(item)...)
 			continue
 		}
 		key, value, ok := strings.Cut(t, ":")
 		if !ok {
-			return fm, 0, src.errorf(n, "front matter line %q is not key: value", t)
+			return fm, 0, src.Errorf(n, "front matter line %q is not key: value", t)
 		}
 		key = strings.ToLower(strings.TrimSpace(key))
 		value = strings.TrimSpace(value)
 		if first, dup := seen[key]; dup {
-			return fm, 0, src.errorf(n, "front matter key %q already set at line %d", key, first)
+			return fm, 0, src.Errorf(n, "front matter key %q already set at line %d", key, first)
 		}
 		seen[key] = n
 		listKey = ""
@@ -62,7 +64,7 @@ func parseFrontMatter(src source, lines []string) (frontMatter, int, error) {
 		case "deck":
 			name := unquoteValue(value)
 			if err := ValidateDeckName(name); err != nil {
-				return fm, 0, src.errorf(n, "deck: %v", err)
+				return fm, 0, src.Errorf(n, "deck: %v", err)
 			}
 			fm.deck = name
 		case "tags":
@@ -73,14 +75,14 @@ func parseFrontMatter(src source, lines []string) (frontMatter, int, error) {
 		case "kind":
 			k, ok := ParseKind(unquoteValue(value))
 			if !ok {
-				return fm, 0, src.errorf(n, "unknown kind %q (want one of %s)", value, kindNames())
+				return fm, 0, src.Errorf(n, "unknown kind %q (want one of %s)", value, KindNames())
 			}
 			fm.kind = k
 		default:
-			return fm, 0, src.errorf(n, "unknown front matter key %q (want deck, tags or kind)", key)
+			return fm, 0, src.Errorf(n, "unknown front matter key %q (want deck, tags or kind)", key)
 		}
 	}
-	fm.tags = appendTags(nil, fm.tags...)
+	fm.tags = AppendTags(nil, fm.tags...)
 	return fm, end + 1, nil
 }
 
@@ -117,13 +119,5 @@ func tagWords(s string) []string {
 	for i, t := range tags {
 		tags[i] = strings.Trim(t, `"'`)
 	}
-	return appendTags(nil, tags...)
-}
-
-func kindNames() string {
-	names := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
+	return AppendTags(nil, tags...)
 }

@@ -122,7 +122,7 @@ func writeMDCard(w *bufio.Writer, c Card, mark string, defKind Kind, skipTags in
 // mdFront makes a front fit on a heading line.
 func mdFront(front string) string {
 	front = strings.ToValidUTF8(front, "\uFFFD")
-	front = stripControls(strings.ReplaceAll(mdNewlines(front), "\n", " "))
+	front = StripControls(strings.ReplaceAll(mdNewlines(front), "\n", " "))
 	return strings.TrimSpace(front)
 }
 
@@ -132,7 +132,7 @@ func mdFront(front string) string {
 // card. It also reports whether the back ends in a line the parser would
 // take for metadata.
 func mdBack(back string) (string, bool) {
-	lines := strings.Split(stripControls(mdNewlines(strings.ToValidUTF8(back, "\uFFFD"))), "\n")
+	lines := strings.Split(StripControls(mdNewlines(strings.ToValidUTF8(back, "\uFFFD"))), "\n")
 	var f fence
 	lastMeta := false
 	for i, l := range lines {
@@ -179,9 +179,9 @@ func tagLine(tags []string) string {
 func normTags(tags []string) []string {
 	var words []string
 	for _, t := range tags {
-		words = append(words, tagWords(stripControls(strings.ToValidUTF8(t, "\uFFFD")))...)
+		words = append(words, tagWords(StripControls(strings.ToValidUTF8(t, "\uFFFD")))...)
 	}
-	return appendTags(nil, words...)
+	return AppendTags(nil, words...)
 }
 
 // commonKind picks the kind most top-level cards have, so that only the
