@@ -148,20 +148,6 @@ func apkgNormalizeField(s string) string {
 	return norm.NFC.String(s)
 }
 
-// apkgBase91 spells n in Anki's guid alphabet, most significant digit first
-// (rslib/src/notes/mod.rs anki_base91).
-func apkgBase91(n uint64) string {
-	const table = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
-	var buf [11]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = table[n%uint64(len(table))]
-		n /= uint64(len(table))
-	}
-	return string(buf[i:])
-}
-
 // apkgMediaRefs returns the media file names an HTML field refers to, entities
 // decoded, in order of appearance.
 func apkgMediaRefs(field string, add func(name string)) {

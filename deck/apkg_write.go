@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/pdeflate"
 	"github.com/srs-tool/srs/internal/sqlitefile"
@@ -263,7 +264,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 	if strings.TrimSpace(c.Front) == "" {
 		return nil, errors.New("empty front")
 	}
-	g := ankiGUIDNumber(c.Deck, c.ID)
+	g := ankiguid.Number(c.Deck, c.ID)
 	if w.cards.has(g) {
 		return nil, errors.New("added twice")
 	}
@@ -312,7 +313,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 	if w.opt.WithScheduling {
 		w.cards.index(c.Deck, c.ID, nid)
 	}
-	j := &apkgJob{card: c, nid: nid, guid: apkgBase91(g), tags: " " + strings.Join(tags, " ") + " ",
+	j := &apkgJob{card: c, nid: nid, guid: ankiguid.Base91(g), tags: " " + strings.Join(tags, " ") + " ",
 		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(p)}
 	if parent != nil {
 		j.parentFront = &parent.Front
@@ -415,7 +416,7 @@ func (x *apkgCardIndex) index(deck, id string, cid int64) {
 func (x *apkgCardIndex) get(deck, id string) (int64, bool) {
 	cid, ok := x.byHash[x.hash(deck, id)]
 	if cid == apkgHashCollision {
-		cid, ok = x.byGUID[ankiGUIDNumber(deck, id)]
+		cid, ok = x.byGUID[ankiguid.Number(deck, id)]
 	}
 	return cid, ok
 }
@@ -483,17 +484,6 @@ func (c *apkgFrontCache) render(md string) (string, error) {
 	c.next = (c.next + 1) % len(c.ring)
 	c.html[md] = h
 	return h, nil
-}
-
-// AnkiGUID is the Anki note guid of a card: base91 of the first 8 bytes of
-// SHA-256("srs:" deck NUL id), the same in every export (.apkg and TSV),
-// so importing an export again updates the notes instead of duplicating
-// them.
-func AnkiGUID(deckName, id string) string { return apkgBase91(ankiGUIDNumber(deckName, id)) }
-
-func ankiGUIDNumber(deckName, id string) uint64 {
-	sum := sha256.Sum256([]byte("srs:" + deckName + "\x00" + id))
-	return binary.BigEndian.Uint64(sum[:8])
 }
 
 // apkgMarkdownMark opens the HTML comment in which a field of srs's note

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
 )
 
@@ -39,7 +40,7 @@ func TestAPKGSorterRevlog(t *testing.T) {
 func TestAPKGCardIndex(t *testing.T) {
 	var x apkgCardIndex
 	add := func(deck, id string, cid int64) {
-		x.add(ankiGUIDNumber(deck, id), cid)
+		x.add(ankiguid.Number(deck, id), cid)
 		x.index(deck, id, cid)
 	}
 	add("d", "a", 10)
@@ -63,7 +64,7 @@ func TestAPKGCardIndex(t *testing.T) {
 	if cid, ok := x.get("g", "y"); ok {
 		t.Errorf("a card never added found as %d", cid)
 	}
-	if !x.has(ankiGUIDNumber("d", "b")) || x.has(ankiGUIDNumber("d", "c")) {
+	if !x.has(ankiguid.Number("d", "b")) || x.has(ankiguid.Number("d", "c")) {
 		t.Error("has")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/internal/ankiguid"
 )
 
 // exportNow is the export time of the tests: UTC, so day numbers do not
@@ -605,7 +606,7 @@ func TestWriteAPKGStable(t *testing.T) {
 		}
 	}
 	// A guid is base91 of sha256("srs:" + deck + NUL + id)[:8].
-	if g := a[html.EscapeString("srs:hola Lang::Spanish")][1]; g != apkgBase91(beUint64(sha256Sum("srs:Lang::Spanish\x00hola"))) {
+	if g := a[html.EscapeString("srs:hola Lang::Spanish")][1]; g != ankiguid.Base91(beUint64(sha256Sum("srs:Lang::Spanish\x00hola"))) {
 		t.Errorf("guid %q is not the documented derivation", g)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/srs-tool/srs/internal/ankiguid"
 )
 
 // tsvColumns is the column layout WriteTSV writes. Front and Back carry
@@ -14,7 +16,7 @@ import (
 var tsvColumns = []string{"GUID", "Deck", "Front", "Back", "Tags", "Kind", "Parent", "ID"}
 
 // WriteTSV writes cards in Anki's text format with the header lines Anki
-// 2.1.55+ reads, AnkiGUID as the note guid (so importing again updates
+// 2.1.55+ reads, ankiguid.Of as the note guid (so importing again updates
 // notes instead of duplicating them, across decks with the same card IDs
 // too) and fronts and backs as HTML rendered from Markdown. The card ID
 // has its own column, which ParseTSV prefers to the guid. See FORMATS.md
@@ -52,7 +54,7 @@ func WriteTSV(w io.Writer, cards []Card) error {
 		if kind == "" {
 			kind = string(KindBasic)
 		}
-		fields := []string{AnkiGUID(c.Deck, c.ID), c.Deck, front, unwrapParagraph(back), ankiTags(c.Tags), kind, c.Parent, c.ID}
+		fields := []string{ankiguid.Of(c.Deck, c.ID), c.Deck, front, unwrapParagraph(back), ankiTags(c.Tags), kind, c.Parent, c.ID}
 		for i, f := range fields {
 			if i > 0 {
 				bw.WriteByte('\t')

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/srs-tool/srs/internal/ankiguid"
 )
 
 func TestWriteTSVFormat(t *testing.T) {
@@ -17,8 +19,8 @@ func TestWriteTSVFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "#separator:tab\n#html:true\n#columns:GUID\tDeck\tFront\tBack\tTags\tKind\tParent\tID\n#guid column:1\n#deck column:2\n#tags column:5\n" +
-		tsvField(AnkiGUID("k8s", "oom")) + "\tk8s\tWhat is <code>OOMKilled</code>?\t\"<p>Killed for memory.</p>\n<ul>\n<li>see <code>dmesg</code></li>\n</ul>\"\tmem k8s::core\tquestion\t\toom\n" +
-		tsvField(AnkiGUID("k8s::deep", "#odd")) + "\tk8s::deep\tSay &quot;hi&quot;\t\t\tfollow-up\toom\t\"#odd\"\n"
+		tsvField(ankiguid.Of("k8s", "oom")) + "\tk8s\tWhat is <code>OOMKilled</code>?\t\"<p>Killed for memory.</p>\n<ul>\n<li>see <code>dmesg</code></li>\n</ul>\"\tmem k8s::core\tquestion\t\toom\n" +
+		tsvField(ankiguid.Of("k8s::deep", "#odd")) + "\tk8s::deep\tSay &quot;hi&quot;\t\t\tfollow-up\toom\t\"#odd\"\n"
 	if buf.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
 	}
