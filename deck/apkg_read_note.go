@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
 // apkgCardID turns a note guid into a card ID. Anki's guids are base91 and
@@ -91,7 +93,7 @@ func newAPKGNoteText(fields []string) *apkgNoteText {
 
 func (t *apkgNoteText) markdown(i int) string {
 	if t.md[i] == nil {
-		s := strings.TrimSpace(HTMLToMarkdown(t.html[i]))
+		s := strings.TrimSpace(htmlmd.ToMarkdown(t.html[i]))
 		t.md[i] = &s
 	}
 	return *t.md[i]
@@ -264,14 +266,14 @@ func (r *apkgReader) addCloze(base Card, text *apkgNoteText, names []string, nt 
 				// unescaped; the brackets would not.
 				return "\ue000" + strconv.Itoa(len(blanks)-1) + "\ue001"
 			})
-			f := strings.TrimSpace(HTMLToMarkdown(fh))
+			f := strings.TrimSpace(htmlmd.ToMarkdown(fh))
 			for i, b := range blanks {
 				f = strings.ReplaceAll(f, "\ue000"+strconv.Itoa(i)+"\ue001", b)
 			}
 			if f != "" {
 				fronts = append(fronts, f)
 			}
-			if b := strings.TrimSpace(HTMLToMarkdown(apkgRenderCloze(nodes, n, false, nil))); b != "" {
+			if b := strings.TrimSpace(htmlmd.ToMarkdown(apkgRenderCloze(nodes, n, false, nil))); b != "" {
 				backs = append(backs, b)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
 // fxWantCards is what ReadAPKG must make of fxStandard, in every layout.
@@ -175,8 +176,8 @@ func TestReadAPKGCloze(t *testing.T) {
 			}
 			return "[...]"
 		})
-		front := HTMLToMarkdown(fh)
-		back := HTMLToMarkdown(apkgRenderCloze(nodes, tt.n, false, nil))
+		front := htmlmd.ToMarkdown(fh)
+		back := htmlmd.ToMarkdown(apkgRenderCloze(nodes, tt.n, false, nil))
 		if front != tt.front || back != tt.back {
 			t.Errorf("%q c%d: front %q back %q, want %q %q", tt.text, tt.n, front, back, tt.front, tt.back)
 		}

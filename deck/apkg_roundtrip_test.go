@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
 // TestAPKGRoundTrip exports cards and reads them back: srs's own note type
@@ -138,7 +139,7 @@ func TestAPKGRoundTripPartial(t *testing.T) {
 // Anki.
 func TestAPKGKeptMarkdown(t *testing.T) {
 	md := "4\\. Not a list: `a|b` and _emphasis_\n\n- one\n- two"
-	html, err := MarkdownToHTML(md)
+	html, err := htmlmd.ToHTML(md)
 	if err != nil {
 		t.Fatal(err)
 	}

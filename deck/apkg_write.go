@@ -28,6 +28,7 @@ import (
 	"github.com/klauspost/compress/flate"
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
+	"github.com/srs-tool/srs/internal/htmlmd"
 	"github.com/srs-tool/srs/internal/pdeflate"
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
@@ -428,7 +429,7 @@ func (j *apkgJob) renderFields(fronts *apkgFrontCache) error {
 	if err != nil {
 		return fmt.Errorf("front: %w", err)
 	}
-	a, err := MarkdownToHTML(j.card.Back)
+	a, err := htmlmd.ToHTML(j.card.Back)
 	if err != nil {
 		return fmt.Errorf("back: %w", err)
 	}
@@ -470,7 +471,7 @@ func (c *apkgFrontCache) render(md string) (string, error) {
 	if ok {
 		return h, nil
 	}
-	h, err := MarkdownToHTML(md)
+	h, err := htmlmd.ToHTML(md)
 	if err != nil {
 		return "", err
 	}
@@ -513,7 +514,7 @@ func apkgKeptMarkdown(field string) (string, bool) {
 	if err != nil || !utf8.Valid(md) {
 		return "", false
 	}
-	want, err := MarkdownToHTML(string(md))
+	want, err := htmlmd.ToHTML(string(md))
 	if err != nil || apkgNormalizeField(strings.TrimSpace(want)) != strings.TrimSpace(field[:i]+rest[j+3:]) {
 		return "", false
 	}

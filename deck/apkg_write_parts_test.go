@@ -8,6 +8,7 @@ import (
 
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
+	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
 // TestAPKGSorterRevlog: review rows keep the order they were added in
@@ -69,13 +70,13 @@ func TestAPKGCardIndex(t *testing.T) {
 	}
 }
 
-// The front cache gives what MarkdownToHTML gives, and stays bounded.
+// The front cache gives what htmlmd.ToHTML gives, and stays bounded.
 func TestAPKGFrontCache(t *testing.T) {
 	var c apkgFrontCache
 	for i := range 1000 {
 		md := "**front** " + strconv.Itoa(i%300)
 		got, err := c.render(md)
-		want, _ := MarkdownToHTML(md)
+		want, _ := htmlmd.ToHTML(md)
 		if err != nil || got != want {
 			t.Fatalf("render(%q) = %q, %v; want %q", md, got, err, want)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/srs-tool/srs/internal/htmlmd"
 	"github.com/srs-tool/srs/internal/srcpos"
 )
 
@@ -232,7 +233,7 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 	side := func(n int) string {
 		s := get(n)
 		if p.html {
-			s = HTMLToMarkdown(s)
+			s = htmlmd.ToMarkdown(s)
 		}
 		return strings.TrimSpace(StripControls(s))
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/srs-tool/srs/internal/ankiguid"
+	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
 // tsvColumns is the column layout WriteTSV writes. Front and Back carry
@@ -46,7 +47,7 @@ func WriteTSV(w io.Writer, cards []Card) error {
 			}
 			front = tsvContextOpen + "Follow-up to: " + ctx + tsvContextClose + front
 		}
-		back, err := MarkdownToHTML(c.Back)
+		back, err := htmlmd.ToHTML(c.Back)
 		if err != nil {
 			return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
 		}
@@ -92,7 +93,7 @@ func frontHTML(front string) (string, error) {
 			}
 		}
 	}
-	h, err := MarkdownToHTML(front)
+	h, err := htmlmd.ToHTML(front)
 	return unwrapParagraph(h), err
 }
 

@@ -1,4 +1,4 @@
-package deck
+package htmlmd
 
 import (
 	"math/rand/v2"

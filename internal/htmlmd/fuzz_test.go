@@ -1,4 +1,4 @@
-package deck
+package htmlmd
 
 import (
 	"os"
@@ -26,7 +26,7 @@ func FuzzHTMLToMarkdown(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out := HTMLToMarkdown(in)
+		out := ToMarkdown(in)
 		if !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8: %q", out)
 		}
@@ -36,8 +36,8 @@ func FuzzHTMLToMarkdown(f *testing.F) {
 		if len(out) > 64*len(in)+64 {
 			t.Fatalf("%d bytes out of %d", len(out), len(in))
 		}
-		if _, err := MarkdownToHTML(out); err != nil {
-			t.Fatalf("MarkdownToHTML: %v", err)
+		if _, err := ToHTML(out); err != nil {
+			t.Fatalf("ToHTML: %v", err)
 		}
 	})
 }

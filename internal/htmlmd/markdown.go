@@ -1,4 +1,4 @@
-package deck
+package htmlmd
 
 import (
 	"bufio"
@@ -16,11 +16,11 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// MarkdownToHTML renders a card side for Anki. Line breaks inside a
+// ToHTML renders a card side for Anki. Line breaks inside a
 // paragraph stay line breaks (people write cards line by line), raw HTML
 // is shown as text unless it is one of a few harmless inline tags, and
 // unsafe link targets are dropped (goldmark's safe mode).
-func MarkdownToHTML(md string) (string, error) {
+func ToHTML(md string) (string, error) {
 	if h, ok := plainParagraph(md); ok {
 		return h, nil
 	}
@@ -59,7 +59,7 @@ func plainParagraph(md string) (string, bool) {
 
 func isASCIILetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
-// renderMarkdown is MarkdownToHTML through goldmark.
+// renderMarkdown is ToHTML through goldmark.
 func renderMarkdown(md string) (string, error) {
 	var buf bytes.Buffer
 	// goldmark wraps any writer that is not a bufio.Writer in a new 4 KiB

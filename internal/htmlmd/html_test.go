@@ -1,4 +1,4 @@
-package deck
+package htmlmd
 
 import (
 	"strings"
@@ -67,9 +67,9 @@ func TestHTMLToMarkdown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := HTMLToMarkdown(tt.in)
+			got := ToMarkdown(tt.in)
 			if got != tt.want {
-				t.Errorf("HTMLToMarkdown(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+				t.Errorf("ToMarkdown(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -78,18 +78,18 @@ func TestHTMLToMarkdown(t *testing.T) {
 func TestHTMLToMarkdownHostile(t *testing.T) {
 	// Deep nesting and many lines must stay linear in time and output.
 	deep := strings.Repeat("<ul><li>", 50000) + strings.Repeat("x<br>", 50000)
-	if got := HTMLToMarkdown(deep); len(got) > 20*len(deep) {
+	if got := ToMarkdown(deep); len(got) > 20*len(deep) {
 		t.Errorf("output %d bytes for %d of input", len(got), len(deep))
 	}
 	quotes := strings.Repeat("<blockquote>", 50000) + strings.Repeat("<p>x</p>", 10000)
-	if got := HTMLToMarkdown(quotes); len(got) > 20*len(quotes) {
+	if got := ToMarkdown(quotes); len(got) > 20*len(quotes) {
 		t.Errorf("output %d bytes for %d of input", len(got), len(quotes))
 	}
 	long := `<a href="` + strings.Repeat("h", 100000) + `">` + strings.Repeat("<p>x</p>", 10000) + "</a>"
-	if got := HTMLToMarkdown(long); len(got) > 3*len(long) {
+	if got := ToMarkdown(long); len(got) > 3*len(long) {
 		t.Errorf("link target repeated: output %d bytes for %d of input", len(got), len(long))
 	}
-	if got := HTMLToMarkdown(strings.Repeat("<b><i><s>", 10000) + "x"); !utf8.ValidString(got) || !strings.Contains(got, "x") {
+	if got := ToMarkdown(strings.Repeat("<b><i><s>", 10000) + "x"); !utf8.ValidString(got) || !strings.Contains(got, "x") {
 		t.Errorf("got %q", got)
 	}
 }
@@ -106,19 +106,19 @@ func TestMarkdownToHTML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MarkdownToHTML(tt.in)
+			got, err := ToHTML(tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != tt.want {
-				t.Errorf("MarkdownToHTML(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+				t.Errorf("ToHTML(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
 // TestMarkdownHTMLRoundTrip holds the promise WriteTSV relies on: ordinary
-// Markdown comes back unchanged from MarkdownToHTML then HTMLToMarkdown.
+// Markdown comes back unchanged from ToHTML then ToMarkdown.
 func TestMarkdownHTMLRoundTrip(t *testing.T) {
 	same := []string{
 		"one paragraph",
@@ -143,11 +143,11 @@ func TestMarkdownHTMLRoundTrip(t *testing.T) {
 		"inline <span>html</span> shown as text",
 	}
 	for _, md := range same {
-		h, err := MarkdownToHTML(md)
+		h, err := ToHTML(md)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := HTMLToMarkdown(h); got != md {
+		if got := ToMarkdown(h); got != md {
 			t.Errorf("round trip of %q\n via %q\n got %q", md, h, got)
 		}
 	}
@@ -173,8 +173,8 @@ func TestMarkdownHTMLRoundTrip(t *testing.T) {
 		{"a\n\n\n\nb", "a\n\nb"},
 	}
 	for _, l := range lossy {
-		h, _ := MarkdownToHTML(l.in)
-		if got := HTMLToMarkdown(h); got != l.out {
+		h, _ := ToHTML(l.in)
+		if got := ToMarkdown(h); got != l.out {
 			t.Errorf("lossy %q\n via %q\n got %q\nwant %q", l.in, h, got, l.out)
 		}
 	}

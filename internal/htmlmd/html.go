@@ -1,4 +1,9 @@
-package deck
+// Package htmlmd converts card text between HTML, as Anki keeps it, and
+// Markdown, as srs keeps it: ToMarkdown for Anki fields coming in (.apkg
+// notes, CSV/TSV with #html:true), ToHTML for fields going out. Its output
+// is valid UTF-8 without control characters but tab and newline, the same
+// rule deck.StripControls applies; it imports nothing of the project's.
+package htmlmd
 
 import (
 	"strconv"
@@ -8,7 +13,7 @@ import (
 	"golang.org/x/net/html"
 )
 
-// HTMLToMarkdown turns an Anki field into readable Markdown: <br>, <div>
+// ToMarkdown turns an Anki field into readable Markdown: <br>, <div>
 // and <p> become line breaks and paragraphs, <b>/<i>/<s> become **, * and
 // ~~, lists, quotes, headings, tables, <pre> and <code> become their
 // Markdown forms, <a> and <img> become links and images; entities are
@@ -18,7 +23,7 @@ import (
 // It works on the token stream, not a parsed tree: HTML5 tree building is
 // quadratic on some hostile inputs, and a field only needs a linear pass.
 // The result is valid UTF-8 whatever the input; it never panics.
-func HTMLToMarkdown(s string) string {
+func ToMarkdown(s string) string {
 	c := htmlConv{}
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
@@ -458,7 +463,7 @@ func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = StripControls(s)
+	s = stripControls(s)
 	s = strings.TrimRight(s, " \t\n")
 	for {
 		i := strings.IndexByte(s, '\n')
@@ -468,4 +473,22 @@ func cleanText(s string) string {
 		s = s[i+1:]
 	}
 	return s
+}
+
+// stripControls drops control characters but tab and newline, as
+// deck.StripControls does.
+func stripControls(s string) string {
+	if !strings.ContainsFunc(s, isJunkControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isJunkControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isJunkControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f
 }

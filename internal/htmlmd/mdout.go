@@ -1,10 +1,10 @@
-package deck
+package htmlmd
 
 import (
 	"strings"
 )
 
-// mdOut builds Markdown line by line for HTMLToMarkdown. Block elements
+// mdOut builds Markdown line by line for ToMarkdown. Block elements
 // ask for a line break (1) or a blank line (2) before whatever comes next;
 // containers (list items, quotes) add their prefix to every line they
 // hold. Inline marks (**, *, ~~, links) open lazily at the next word, so
