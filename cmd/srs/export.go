@@ -13,6 +13,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/deck/ankitext"
+	"github.com/srs-tool/srs/deck/formats"
+	"github.com/srs-tool/srs/deck/markdown"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -44,15 +47,15 @@ func exportCommand(env **Env) *cli.Command {
 }
 
 func runExport(o *exportOptions) error {
-	switch deck.Format(o.Format) {
-	case deck.FormatAPKG, deck.FormatTSV, deck.FormatMarkdown, "jsonl":
+	switch formats.Format(o.Format) {
+	case formats.APKG, formats.TSV, formats.Markdown, "jsonl":
 	default:
 		return usageError{fmt.Errorf("--format %q: want apkg, tsv, md or jsonl", o.Format)}
 	}
-	if o.Format == string(deck.FormatAPKG) && o.Output == "-" {
+	if o.Format == string(formats.APKG) && o.Output == "-" {
 		return usageError{fmt.Errorf("--format apkg needs -o FILE")}
 	}
-	if o.WithScheduling && o.Format != string(deck.FormatAPKG) && o.Format != "jsonl" {
+	if o.WithScheduling && o.Format != string(formats.APKG) && o.Format != "jsonl" {
 		return usageError{fmt.Errorf("--with-scheduling applies to apkg (jsonl always carries your state)")}
 	}
 	filter := store.CardFilter{Deck: o.Deck, Tag: o.Tag}
@@ -102,7 +105,7 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 			return enc.Encode(v)
 		}, nil)
 		return n, err
-	case string(deck.FormatMarkdown), string(deck.FormatTSV):
+	case string(formats.Markdown), string(formats.TSV):
 		var cards []deck.Card
 		err := s.EachExport(o.Env.User, filter, func(c store.ExportCard) error {
 			cards = append(cards, c.Card)
@@ -111,10 +114,10 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 		if err != nil {
 			return 0, err
 		}
-		if o.Format == string(deck.FormatTSV) {
-			return len(cards), deck.WriteTSV(w, cards)
+		if o.Format == string(formats.TSV) {
+			return len(cards), ankitext.WriteTSV(w, cards)
 		}
-		return len(cards), deck.WriteMarkdown(w, cards)
+		return len(cards), markdown.Write(w, cards)
 	}
 	return o.writeAPKG(s, w, filter)
 }

@@ -17,6 +17,9 @@ import (
 
 	"github.com/srs-tool/srs/content"
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/deck/ankitext"
+	"github.com/srs-tool/srs/deck/formats"
+	"github.com/srs-tool/srs/deck/markdown"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -58,7 +61,7 @@ func importCommand(env **Env) *cli.Command {
 }
 
 func runImport(o *importOptions) error {
-	if o.Format != "" && !slices.Contains([]deck.Format{deck.FormatMarkdown, deck.FormatCSV, deck.FormatTSV, deck.FormatAPKG, deck.FormatGuide}, deck.Format(o.Format)) {
+	if o.Format != "" && !slices.Contains([]formats.Format{formats.Markdown, formats.CSV, formats.TSV, formats.APKG, formats.Guide}, formats.Format(o.Format)) {
 		return usageError{fmt.Errorf("--format %q: want md, csv, tsv, apkg or guide", o.Format)}
 	}
 	if o.Deck != "" {
@@ -138,18 +141,18 @@ func (o *importOptions) parse(file string) (*deck.Deck, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("import %s: is a directory", file)
 	}
-	format := deck.Format(o.Format)
+	format := formats.Format(o.Format)
 	if format == "" {
-		head, err := readHead(file, deck.DetectHeadSize)
+		head, err := readHead(file, formats.HeadSize)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
 		}
-		if format, err = deck.DetectFormat(file, head); err != nil {
+		if format, err = formats.Detect(file, head); err != nil {
 			return nil, err
 		}
 	}
 	opt := deck.ParseOptions{File: file, Deck: o.Deck}
-	if format == deck.FormatAPKG {
+	if format == formats.APKG {
 		return deck.ReadAPKG(file, opt, deck.DefaultAPKGLimits)
 	}
 	if fi.Size() > maxTextFile {
@@ -160,13 +163,13 @@ func (o *importOptions) parse(file string) (*deck.Deck, error) {
 		return nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
 	}
 	switch format {
-	case deck.FormatMarkdown:
-		return deck.ParseMarkdown(bytes.NewReader(data), opt)
-	case deck.FormatCSV:
-		return deck.ParseCSV(bytes.NewReader(data), opt)
-	case deck.FormatTSV:
-		return deck.ParseTSV(bytes.NewReader(data), opt)
-	case deck.FormatGuide:
+	case formats.Markdown:
+		return markdown.Parse(bytes.NewReader(data), opt)
+	case formats.CSV:
+		return ankitext.ParseCSV(bytes.NewReader(data), opt)
+	case formats.TSV:
+		return ankitext.ParseTSV(bytes.NewReader(data), opt)
+	case formats.Guide:
 		name := o.Deck
 		if name == "" {
 			name = deck.DefaultDeckName(file)

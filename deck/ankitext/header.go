@@ -1,4 +1,4 @@
-package deck
+package ankitext
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/srcpos"
 )
 
@@ -68,7 +69,7 @@ func parseCSVHeader(src srcpos.File, text string) (csvHeader, string, error) {
 			return h, "", err
 		}
 	}
-	h.tags = AppendTags(nil, h.tags...)
+	h.tags = deck.AppendTags(nil, h.tags...)
 	return h, rest, nil
 }
 
@@ -104,7 +105,7 @@ func (h *csvHeader) set(src srcpos.File, n int, key, value string) error {
 	case "columns":
 		h.columns, h.columnsAt = value, n
 	case "deck":
-		if err := ValidateDeckName(trimmed); err != nil {
+		if err := deck.ValidateDeckName(trimmed); err != nil {
 			return src.Errorf(n, "#deck: %v", err)
 		}
 		h.deck = trimmed
@@ -195,3 +196,21 @@ func splitColumns(src srcpos.File, h csvHeader, sep rune) ([]string, error) {
 // stripBOM drops a UTF-8 byte order mark, which Excel and Anki on Windows
 // put at the start of text files.
 func stripBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte(utf8BOM)) }
+
+// utf8BOM is the byte order mark Excel and Anki on Windows put first.
+const utf8BOM = "\uFEFF"
+
+// SniffSeparator guesses the separator of a file's first lines the way
+// ParseCSV and ParseTSV do without a #separator line, or 0 when nothing
+// splits them: format detection's sign of CSV or TSV.
+func SniffSeparator(text string) rune { return sniffSeparator(text, 0) }
+
+// NamedSeparator reads the value of a #separator header line: one of
+// Anki's names ("tab", "Comma") or the character itself.
+func NamedSeparator(value string) (rune, bool) {
+	if sep, ok := separatorNames[strings.ToLower(strings.TrimSpace(value))]; ok {
+		return sep, true
+	}
+	r, size := utf8.DecodeRuneInString(value)
+	return r, size == len(value) && validSeparator(r)
+}

@@ -1,10 +1,11 @@
-package deck
+package markdown
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/srcpos"
 )
 
@@ -14,7 +15,7 @@ import (
 type frontMatter struct {
 	deck string
 	tags []string
-	kind Kind // default kind of "##" cards; "" means basic
+	kind deck.Kind // default kind of "##" cards; "" means basic
 }
 
 // parseFrontMatter reads the front matter at the top of lines, if any, and
@@ -63,7 +64,7 @@ func parseFrontMatter(src srcpos.File, lines []string) (frontMatter, int, error)
 		switch key {
 		case "deck":
 			name := unquoteValue(value)
-			if err := ValidateDeckName(name); err != nil {
+			if err := deck.ValidateDeckName(name); err != nil {
 				return fm, 0, src.Errorf(n, "deck: %v", err)
 			}
 			fm.deck = name
@@ -73,16 +74,16 @@ func parseFrontMatter(src srcpos.File, lines []string) (frontMatter, int, error)
 			}
 			fm.tags = append(fm.tags, splitTags(value)...)
 		case "kind":
-			k, ok := ParseKind(unquoteValue(value))
+			k, ok := deck.ParseKind(unquoteValue(value))
 			if !ok {
-				return fm, 0, src.Errorf(n, "unknown kind %q (want one of %s)", value, KindNames())
+				return fm, 0, src.Errorf(n, "unknown kind %q (want one of %s)", value, deck.KindNames())
 			}
 			fm.kind = k
 		default:
 			return fm, 0, src.Errorf(n, "unknown front matter key %q (want deck, tags or kind)", key)
 		}
 	}
-	fm.tags = AppendTags(nil, fm.tags...)
+	fm.tags = deck.AppendTags(nil, fm.tags...)
 	return fm, end + 1, nil
 }
 
@@ -119,5 +120,5 @@ func tagWords(s string) []string {
 	for i, t := range tags {
 		tags[i] = strings.Trim(t, `"'`)
 	}
-	return AppendTags(nil, tags...)
+	return deck.AppendTags(nil, tags...)
 }

@@ -1,4 +1,4 @@
-package deck
+package ankitext
 
 import (
 	"encoding/csv"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/htmlmd"
 	"github.com/srs-tool/srs/internal/srcpos"
 )
@@ -15,12 +16,12 @@ import (
 // ParseCSV reads Anki's text format with comma as the default separator:
 // the #separator header line wins, else the separator is sniffed from the
 // first records. See FORMATS.md for the header lines understood.
-func ParseCSV(r io.Reader, opt ParseOptions) (*Deck, error) {
+func ParseCSV(r io.Reader, opt deck.ParseOptions) (*deck.Deck, error) {
 	return parseDelimited(r, opt, ',')
 }
 
 // ParseTSV is ParseCSV with tab as the default separator, as Anki writes.
-func ParseTSV(r io.Reader, opt ParseOptions) (*Deck, error) {
+func ParseTSV(r io.Reader, opt deck.ParseOptions) (*deck.Deck, error) {
 	return parseDelimited(r, opt, '\t')
 }
 
@@ -30,7 +31,7 @@ type csvColumns struct {
 	count                                                     int // fields a record must have, from #columns; 0 is any
 }
 
-func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
+func parseDelimited(r io.Reader, opt deck.ParseOptions, def rune) (*deck.Deck, error) {
 	src := srcpos.New(opt.File)
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -59,13 +60,13 @@ func parseDelimited(r io.Reader, opt ParseOptions, def rune) (*Deck, error) {
 		return nil, err
 	}
 
-	d := &Deck{Name: opt.DeckName(h.deck), Source: opt.File, Warnings: h.warnings}
+	d := &deck.Deck{Name: opt.DeckName(h.deck), Source: opt.File, Warnings: h.warnings}
 	if sep != '#' {
 		if first, n := commentLines(body); n > 0 {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %d line(s) starting with # skipped as comments, as Anki does; quote a field that starts with #", src.At(h.lines+first), n))
 		}
 	}
-	if err := ValidateDeckName(d.Name); err != nil {
+	if err := deck.ValidateDeckName(d.Name); err != nil {
 		return nil, fmt.Errorf("%s: %s", src, srcpos.OneLine(err.Error()))
 	}
 	p := csvParse{src: src, h: h, cols: cols, html: isHTML, deck: d, opt: opt, seen: srcpos.IDs{}}
@@ -174,8 +175,8 @@ type csvParse struct {
 	h    csvHeader
 	cols csvColumns
 	html bool
-	deck *Deck
-	opt  ParseOptions
+	deck *deck.Deck
+	opt  deck.ParseOptions
 	seen srcpos.IDs
 }
 
@@ -198,9 +199,9 @@ func (p *csvParse) read(body string, sep rune, lazy bool) error {
 		line, _ := r.FieldPos(0)
 		line += p.h.lines
 		for i, f := range rec {
-			if len(f) > MaxFieldSize {
+			if len(f) > deck.MaxFieldSize {
 				fl, _ := r.FieldPos(i)
-				return p.src.Errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, MaxFieldSize)
+				return p.src.Errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, deck.MaxFieldSize)
 			}
 		}
 		if blankRecord(rec) {
@@ -223,7 +224,7 @@ func (p *csvParse) read(body string, sep rune, lazy bool) error {
 	}
 }
 
-func (p *csvParse) card(rec []string, line int) (Card, error) {
+func (p *csvParse) card(rec []string, line int) (deck.Card, error) {
 	get := func(n int) string {
 		if n < 1 || n > len(rec) {
 			return ""
@@ -235,7 +236,7 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 		if p.html {
 			s = htmlmd.ToMarkdown(s)
 		}
-		return strings.TrimSpace(StripControls(s))
+		return strings.TrimSpace(deck.StripControls(s))
 	}
 	if p.html {
 		// The question a follow-up was exported with (WriteTSV) is
@@ -246,14 +247,14 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 			}
 		}
 	}
-	c := Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: KindBasic, Source: p.src.At(line)}
+	c := deck.Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: deck.KindBasic, Source: p.src.At(line)}
 	if c.Front == "" {
 		return c, p.src.Errorf(line, "empty front (column %d)", p.cols.front)
 	}
 	c.Deck = p.deck.Name
 	if p.opt.Deck == "" {
 		if d := strings.TrimSpace(get(p.cols.deck)); d != "" {
-			if err := ValidateDeckName(d); err != nil {
+			if err := deck.ValidateDeckName(d); err != nil {
 				return c, p.src.Errorf(line, "deck column: %v", err)
 			}
 			c.Deck = d
@@ -267,23 +268,23 @@ func (p *csvParse) card(rec []string, line int) (Card, error) {
 	c.ID = strings.TrimSpace(get(idCol))
 	fix := ""
 	if c.ID == "" {
-		c.ID = DeriveID(c.Front)
+		c.ID = deck.DeriveID(c.Front)
 		fix = "add a guid column or reword one"
-	} else if err := ValidateID(c.ID); err != nil {
+	} else if err := deck.ValidateID(c.ID); err != nil {
 		return c, p.src.Errorf(line, "%s: %v", idName, err)
 	}
 	if err := p.seen.Check(p.src, line, c.Deck, c.ID, fix); err != nil {
 		return c, err
 	}
 	if k := strings.TrimSpace(get(p.cols.kind)); k != "" {
-		kind, ok := ParseKind(k)
+		kind, ok := deck.ParseKind(k)
 		if !ok {
-			return c, p.src.Errorf(line, "unknown kind %q (want one of %s)", k, KindNames())
+			return c, p.src.Errorf(line, "unknown kind %q (want one of %s)", k, deck.KindNames())
 		}
 		c.Kind = kind
 	}
 	c.Parent = strings.TrimSpace(get(p.cols.parent))
-	c.Tags = AppendTags(append([]string{}, p.h.tags...), strings.Fields(get(p.cols.tags))...)
+	c.Tags = deck.AppendTags(append([]string{}, p.h.tags...), strings.Fields(get(p.cols.tags))...)
 	return c, nil
 }
 

@@ -1,4 +1,4 @@
-package deck
+package ankitext
 
 import (
 	"bytes"
@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/ankiguid"
 )
 
 func TestWriteTSVFormat(t *testing.T) {
-	cards := []Card{
-		{ID: "oom", Deck: "k8s", Kind: KindQuestion, Front: "What is `OOMKilled`?", Back: "Killed for memory.\n\n- see `dmesg`", Tags: []string{"mem", "k8s::core"}},
-		{ID: "#odd", Deck: "k8s::deep", Kind: KindFollowUp, Front: "Say \"hi\"", Back: "", Parent: "oom"},
+	cards := []deck.Card{
+		{ID: "oom", Deck: "k8s", Kind: deck.KindQuestion, Front: "What is `OOMKilled`?", Back: "Killed for memory.\n\n- see `dmesg`", Tags: []string{"mem", "k8s::core"}},
+		{ID: "#odd", Deck: "k8s::deep", Kind: deck.KindFollowUp, Front: "Say \"hi\"", Back: "", Parent: "oom"},
 	}
 	var buf bytes.Buffer
 	if err := WriteTSV(&buf, cards); err != nil {
@@ -26,22 +27,22 @@ func TestWriteTSVFormat(t *testing.T) {
 	}
 }
 
-func tsvVariedDeck() []Card {
-	c := func(id, deck string, kind Kind, front, back string, tags []string, parent string) Card {
+func tsvVariedDeck() []deck.Card {
+	c := func(id, deckName string, kind deck.Kind, front, back string, tags []string, parent string) deck.Card {
 		if tags == nil {
 			tags = []string{}
 		}
-		return Card{ID: id, Deck: deck, Kind: kind, Front: front, Back: back, Tags: tags, Parent: parent}
+		return deck.Card{ID: id, Deck: deckName, Kind: kind, Front: front, Back: back, Tags: tags, Parent: parent}
 	}
-	return []Card{
-		c("q1", "Go", KindQuestion, "What does `defer` do?", "Runs a call when the function returns.\n\n```go\ndefer f.Close()\n```", []string{"go", "basics"}, ""),
-		c("q1-f", "Go", KindFollowUp, "In what order do deferred calls run?", "**Last in, first out.**", []string{"go"}, "q1"),
-		c("lists", "Go", KindPrompt, "Name the zero values", "- `0` for numbers\n- `\"\"` for strings\n  - even *empty* ones\n- `nil` for\n  pointers\n\n1. first\n2. second", nil, ""),
-		c("hash", "Go::Deep", KindBasic, "# of goroutines a program can run?", "Millions; each starts with a 2 KiB stack.", []string{"runtime"}, ""),
-		c("num", "Go::Deep", KindBasic, "1. Is this a list?", "No: a front is text.", nil, ""),
-		c("dash", "Go::Deep", KindBasic, "- or a bullet?", "> Neither.\n> Really.", nil, ""),
-		c("q1", "Rust", KindPattern, "Same id, other deck: `Drop`?", "Paragraph one\nwith a line break.\n\nParagraph two & <three>.", nil, ""),
-		c("media", "Rust", KindProbe, "Which file?", "![diagram](owner.png) [sound:borrow.mp3] see https://doc.rust-lang.org", nil, ""),
+	return []deck.Card{
+		c("q1", "Go", deck.KindQuestion, "What does `defer` do?", "Runs a call when the function returns.\n\n```go\ndefer f.Close()\n```", []string{"go", "basics"}, ""),
+		c("q1-f", "Go", deck.KindFollowUp, "In what order do deferred calls run?", "**Last in, first out.**", []string{"go"}, "q1"),
+		c("lists", "Go", deck.KindPrompt, "Name the zero values", "- `0` for numbers\n- `\"\"` for strings\n  - even *empty* ones\n- `nil` for\n  pointers\n\n1. first\n2. second", nil, ""),
+		c("hash", "Go::Deep", deck.KindBasic, "# of goroutines a program can run?", "Millions; each starts with a 2 KiB stack.", []string{"runtime"}, ""),
+		c("num", "Go::Deep", deck.KindBasic, "1. Is this a list?", "No: a front is text.", nil, ""),
+		c("dash", "Go::Deep", deck.KindBasic, "- or a bullet?", "> Neither.\n> Really.", nil, ""),
+		c("q1", "Rust", deck.KindPattern, "Same id, other deck: `Drop`?", "Paragraph one\nwith a line break.\n\nParagraph two & <three>.", nil, ""),
+		c("media", "Rust", deck.KindProbe, "Which file?", "![diagram](owner.png) [sound:borrow.mp3] see https://doc.rust-lang.org", nil, ""),
 	}
 }
 
@@ -51,7 +52,7 @@ func TestTSVRoundTrip(t *testing.T) {
 	if err := WriteTSV(&buf, cards); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ParseTSV(bytes.NewReader(buf.Bytes()), ParseOptions{File: "rt.tsv"})
+	d, err := ParseTSV(bytes.NewReader(buf.Bytes()), deck.ParseOptions{File: "rt.tsv"})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
@@ -65,7 +66,7 @@ func TestTSVRoundTrip(t *testing.T) {
 		}
 	}
 	// The same file read as CSV: the #separator line wins.
-	if _, err := ParseCSV(bytes.NewReader(buf.Bytes()), ParseOptions{File: "rt.csv"}); err != nil {
+	if _, err := ParseCSV(bytes.NewReader(buf.Bytes()), deck.ParseOptions{File: "rt.csv"}); err != nil {
 		t.Errorf("ParseCSV: %v", err)
 	}
 }
@@ -80,10 +81,10 @@ func TestTSVRoundTripLossy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTSV(&buf, []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: tt.front, Back: tt.back}}); err != nil {
+			if err := WriteTSV(&buf, []deck.Card{{ID: "a", Deck: "d", Kind: deck.KindBasic, Front: tt.front, Back: tt.back}}); err != nil {
 				t.Fatal(err)
 			}
-			d, err := ParseTSV(&buf, ParseOptions{File: "l.tsv"})
+			d, err := ParseTSV(&buf, deck.ParseOptions{File: "l.tsv"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,8 +94,8 @@ func TestTSVRoundTripLossy(t *testing.T) {
 		})
 	}
 	var buf bytes.Buffer
-	WriteTSV(&buf, []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "F", Tags: []string{"two words", "ok"}}})
-	d, err := ParseTSV(&buf, ParseOptions{File: "l.tsv"})
+	WriteTSV(&buf, []deck.Card{{ID: "a", Deck: "d", Kind: deck.KindBasic, Front: "F", Tags: []string{"two words", "ok"}}})
+	d, err := ParseTSV(&buf, deck.ParseOptions{File: "l.tsv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestTSVRoundTripLossy(t *testing.T) {
 }
 
 func TestWriteTSVErrors(t *testing.T) {
-	err := WriteTSV(&bytes.Buffer{}, []Card{{ID: "", Deck: "d", Front: "F"}})
+	err := WriteTSV(&bytes.Buffer{}, []deck.Card{{ID: "", Deck: "d", Front: "F"}})
 	if err == nil || !strings.Contains(err.Error(), "empty card id") {
 		t.Errorf("err = %v", err)
 	}
@@ -112,7 +113,7 @@ func TestWriteTSVErrors(t *testing.T) {
 	if err := WriteTSV(&buf, nil); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ParseTSV(&buf, ParseOptions{File: "empty.tsv"})
+	d, err := ParseTSV(&buf, deck.ParseOptions{File: "empty.tsv"})
 	if err != nil || len(d.Cards) != 0 {
 		t.Errorf("headers only: %v, %d cards", err, len(d.Cards))
 	}
@@ -121,9 +122,9 @@ func TestWriteTSVErrors(t *testing.T) {
 // In Anki, a follow-up shows its question above it; srs reads it back
 // without.
 func TestWriteTSVFollowUpContext(t *testing.T) {
-	cards := []Card{
-		{ID: "q", Deck: "d", Kind: KindQuestion, Front: "Why **cache**?", Back: "Speed."},
-		{ID: "q.f1", Deck: "d", Kind: KindFollowUp, Parent: "q", Front: "What breaks?", Back: "Staleness."},
+	cards := []deck.Card{
+		{ID: "q", Deck: "d", Kind: deck.KindQuestion, Front: "Why **cache**?", Back: "Speed."},
+		{ID: "q.f1", Deck: "d", Kind: deck.KindFollowUp, Parent: "q", Front: "What breaks?", Back: "Staleness."},
 	}
 	var buf bytes.Buffer
 	if err := WriteTSV(&buf, cards); err != nil {
@@ -132,7 +133,7 @@ func TestWriteTSVFollowUpContext(t *testing.T) {
 	if !strings.Contains(buf.String(), "\t<div class=srs-context>Follow-up to: Why <strong>cache</strong>?</div>What breaks?\t") {
 		t.Fatalf("no context in:\n%s", buf.String())
 	}
-	d, err := ParseTSV(&buf, ParseOptions{File: "x.tsv"})
+	d, err := ParseTSV(&buf, deck.ParseOptions{File: "x.tsv"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package deck
+package markdown
 
 import (
 	"os"
@@ -6,13 +6,16 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/deck/decktest"
 )
 
-func mdParse(t *testing.T, file, src string) *Deck {
+func mdParse(t *testing.T, file, src string) *deck.Deck {
 	t.Helper()
-	d, err := ParseMarkdown(strings.NewReader(src), ParseOptions{File: file})
+	d, err := Parse(strings.NewReader(src), deck.ParseOptions{File: file})
 	if err != nil {
-		t.Fatalf("ParseMarkdown: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	return d
 }
@@ -26,18 +29,18 @@ func TestParseMarkdownExample(t *testing.T) {
 	if d.Name != "kubernetes" || d.Source != "kubernetes.md" {
 		t.Errorf("deck = %q from %q", d.Name, d.Source)
 	}
-	want := []Card{{
+	want := []deck.Card{{
 		ID:     "oom",
 		Deck:   "kubernetes",
-		Kind:   KindBasic,
+		Kind:   deck.KindBasic,
 		Front:  "What happens when a container exceeds its memory limit?",
 		Back:   "The kernel OOM-kills it; the kubelet restarts it per restartPolicy.",
 		Tags:   []string{"platform", "k8s", "memory"},
 		Source: "kubernetes.md:5",
 	}, {
-		ID:     DeriveID("How do you find which container was killed?"),
+		ID:     deck.DeriveID("How do you find which container was killed?"),
 		Deck:   "kubernetes",
-		Kind:   KindFollowUp,
+		Kind:   deck.KindFollowUp,
 		Front:  "How do you find which container was killed?",
 		Back:   "`kubectl describe pod`: lastState.terminated.reason = OOMKilled.",
 		Tags:   []string{"platform", "k8s"},
@@ -75,7 +78,7 @@ func TestParseMarkdownFences(t *testing.T) {
 		t.Errorf("a #### heading is body text:\n%s", strict.Back)
 	}
 	fu := d.Cards[2]
-	if fu.ID != "strict-mode-functions" || fu.Parent != "strict-mode" || fu.Kind != KindProbe {
+	if fu.ID != "strict-mode-functions" || fu.Parent != "strict-mode" || fu.Kind != deck.KindProbe {
 		t.Errorf("follow-up = %+v", fu)
 	}
 	if len(d.Warnings) != 0 {
@@ -89,25 +92,25 @@ func TestParseMarkdownFrontMatter(t *testing.T) {
 		name, file, deckOpt, src string
 		deck                     string
 		tags                     []string
-		kind                     Kind
+		kind                     deck.Kind
 	}{
-		{"none", "/x/kubernetes.md", "", card, "kubernetes", []string{}, KindBasic},
-		{"deck only", "a.md", "", "---\ndeck: ops\n---\n" + card, "ops", []string{}, KindBasic},
-		{"quoted deck", "a.md", "", "---\ndeck: \"system design\"\n---\n" + card, "system design", []string{}, KindBasic},
-		{"single-quoted deck", "a.md", "", "---\ndeck: 'Go::Concurrency'\n---\n" + card, "Go::Concurrency", []string{}, KindBasic},
-		{"flow tags", "a.md", "", "---\ntags: [a, b]\n---\n" + card, "a", []string{"a", "b"}, KindBasic},
-		{"bare tags", "a.md", "", "---\ntags: a, b c\n---\n" + card, "a", []string{"a", "b", "c"}, KindBasic},
-		{"list tags", "a.md", "", "---\ntags:\n  - a\n  - \"b\"\n- a\n---\n" + card, "a", []string{"a", "b"}, KindBasic},
-		{"kind", "a.md", "", "---\nkind: question\n---\n" + card, "a", []string{}, KindQuestion},
-		{"comments and blanks", "a.md", "", "---\n# a comment\n\nDeck: x\n---\n" + card, "x", []string{}, KindBasic},
-		{"yaml end marker", "a.md", "", "---\ndeck: x\n...\n" + card, "x", []string{}, KindBasic},
-		{"override", "a.md", "cli", "---\ndeck: x\n---\n" + card, "cli", []string{}, KindBasic},
-		{"empty", "b.md", "", "---\n---\n" + card, "b", []string{}, KindBasic},
-		{"bom and crlf", "a.md", "", "\uFEFF---\r\ndeck: x\r\ntags: [t]\r\n---\r\n## Q {#q}\r\nA\r\n", "x", []string{"t"}, KindBasic},
+		{"none", "/x/kubernetes.md", "", card, "kubernetes", []string{}, deck.KindBasic},
+		{"deck only", "a.md", "", "---\ndeck: ops\n---\n" + card, "ops", []string{}, deck.KindBasic},
+		{"quoted deck", "a.md", "", "---\ndeck: \"system design\"\n---\n" + card, "system design", []string{}, deck.KindBasic},
+		{"single-quoted deck", "a.md", "", "---\ndeck: 'Go::Concurrency'\n---\n" + card, "Go::Concurrency", []string{}, deck.KindBasic},
+		{"flow tags", "a.md", "", "---\ntags: [a, b]\n---\n" + card, "a", []string{"a", "b"}, deck.KindBasic},
+		{"bare tags", "a.md", "", "---\ntags: a, b c\n---\n" + card, "a", []string{"a", "b", "c"}, deck.KindBasic},
+		{"list tags", "a.md", "", "---\ntags:\n  - a\n  - \"b\"\n- a\n---\n" + card, "a", []string{"a", "b"}, deck.KindBasic},
+		{"kind", "a.md", "", "---\nkind: question\n---\n" + card, "a", []string{}, deck.KindQuestion},
+		{"comments and blanks", "a.md", "", "---\n# a comment\n\nDeck: x\n---\n" + card, "x", []string{}, deck.KindBasic},
+		{"yaml end marker", "a.md", "", "---\ndeck: x\n...\n" + card, "x", []string{}, deck.KindBasic},
+		{"override", "a.md", "cli", "---\ndeck: x\n---\n" + card, "cli", []string{}, deck.KindBasic},
+		{"empty", "b.md", "", "---\n---\n" + card, "b", []string{}, deck.KindBasic},
+		{"bom and crlf", "a.md", "", "\uFEFF---\r\ndeck: x\r\ntags: [t]\r\n---\r\n## Q {#q}\r\nA\r\n", "x", []string{"t"}, deck.KindBasic},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := ParseMarkdown(strings.NewReader(tt.src), ParseOptions{File: tt.file, Deck: tt.deckOpt})
+			d, err := Parse(strings.NewReader(tt.src), deck.ParseOptions{File: tt.file, Deck: tt.deckOpt})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,62 +129,62 @@ func TestParseMarkdownCards(t *testing.T) {
 	tests := []struct {
 		name string
 		src  string
-		want []Card // Deck "t", Source omitted: filled in below
+		want []deck.Card // Deck "t", Source omitted: filled in below
 	}{
 		{"explicit and derived ids",
 			"## First {#one}\nA\n## Second\nB\n",
-			[]Card{{ID: "one", Front: "First", Back: "A"}, {ID: DeriveID("Second"), Front: "Second", Back: "B"}}},
+			[]deck.Card{{ID: "one", Front: "First", Back: "A"}, {ID: deck.DeriveID("Second"), Front: "Second", Back: "B"}}},
 		{"id must be the last word",
 			"## Use {#id} in Pandoc headings\n",
-			[]Card{{ID: DeriveID("Use {#id} in Pandoc headings"), Front: "Use {#id} in Pandoc headings"}}},
+			[]deck.Card{{ID: deck.DeriveID("Use {#id} in Pandoc headings"), Front: "Use {#id} in Pandoc headings"}}},
 		{"braces and hashes in a front",
 			"## What does C# `{}` mean? {#c-sharp}\n## x{#y}\n",
-			[]Card{{ID: "c-sharp", Front: "What does C# `{}` mean?"}, {ID: DeriveID("x{#y}"), Front: "x{#y}"}}},
+			[]deck.Card{{ID: "c-sharp", Front: "What does C# `{}` mean?"}, {ID: deck.DeriveID("x{#y}"), Front: "x{#y}"}}},
 		{"follow-ups hang off the ## above",
 			"## P {#p}\n### Follow-up: F1\n### follow-up: F2 {#f2}\n## Q {#q}\n### Follow-up: F3\n",
-			[]Card{
+			[]deck.Card{
 				{ID: "p", Front: "P"},
-				{ID: DeriveID("F1"), Front: "F1", Parent: "p", Kind: KindFollowUp},
-				{ID: "f2", Front: "F2", Parent: "p", Kind: KindFollowUp},
+				{ID: deck.DeriveID("F1"), Front: "F1", Parent: "p", Kind: deck.KindFollowUp},
+				{ID: "f2", Front: "F2", Parent: "p", Kind: deck.KindFollowUp},
 				{ID: "q", Front: "Q"},
-				{ID: DeriveID("F3"), Front: "F3", Parent: "q", Kind: KindFollowUp},
+				{ID: deck.DeriveID("F3"), Front: "F3", Parent: "q", Kind: deck.KindFollowUp},
 			}},
 		{"other ### and #### headings are body",
 			"## Q {#q}\n### Notes\n#### More\n#not a heading\n##not either\n",
-			[]Card{{ID: "q", Front: "Q", Back: "### Notes\n#### More\n#not a heading\n##not either"}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "### Notes\n#### More\n#not a heading\n##not either"}}},
 		{"back trimmed of blank lines, indentation kept",
 			"## Q {#q}\n\n\n    indented code\n\ntext  \n\n\n",
-			[]Card{{ID: "q", Front: "Q", Back: "    indented code\n\ntext  "}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "    indented code\n\ntext  "}}},
 		{"metadata lines at the end",
 			"## Q {#q}\nA\ntags: a, b\ntags: c\nkind: prompt\n",
-			[]Card{{ID: "q", Front: "Q", Back: "A", Tags: []string{"a", "b", "c"}, Kind: KindPrompt}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "A", Tags: []string{"a", "b", "c"}, Kind: deck.KindPrompt}}},
 		{"metadata before a blank line is back",
 			"## Q {#q}\nA\ntags: not\n\ntags: yes\n",
-			[]Card{{ID: "q", Front: "Q", Back: "A\ntags: not", Tags: []string{"yes"}}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "A\ntags: not", Tags: []string{"yes"}}}},
 		{"metadata only at the end",
 			"## Q {#q}\ntags: early\nA\n",
-			[]Card{{ID: "q", Front: "Q", Back: "tags: early\nA"}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "tags: early\nA"}}},
 		{"unknown kind is prose",
 			"## Q {#q}\nkind: of, it depends\n",
-			[]Card{{ID: "q", Front: "Q", Back: "kind: of, it depends"}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "kind: of, it depends"}}},
 		{"empty tags line",
 			"## Q {#q}\nA\ntags:\n",
-			[]Card{{ID: "q", Front: "Q", Back: "A"}}},
+			[]deck.Card{{ID: "q", Front: "Q", Back: "A"}}},
 		{"follow-up with its own kind",
 			"## Q {#q}\n### Follow-up: F {#f}\nkind: probe\n",
-			[]Card{{ID: "q", Front: "Q"}, {ID: "f", Front: "F", Parent: "q", Kind: KindProbe}}},
+			[]deck.Card{{ID: "q", Front: "Q"}, {ID: "f", Front: "F", Parent: "q", Kind: deck.KindProbe}}},
 		{"repeated tags collapse",
 			"---\ntags: [a]\n---\n## Q {#q}\ntags: b, a, b\n",
-			[]Card{{ID: "q", Front: "Q", Tags: []string{"a", "b"}}}},
+			[]deck.Card{{ID: "q", Front: "Q", Tags: []string{"a", "b"}}}},
 		{"tabs after the marks",
 			"##\tQ\t{#q}\n",
-			[]Card{{ID: "q", Front: "Q"}}},
+			[]deck.Card{{ID: "q", Front: "Q"}}},
 		{"no cards", "just prose\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := mdParse(t, "t.md", tt.src)
-			var got []Card
+			var got []deck.Card
 			for _, c := range d.Cards {
 				c.Source = ""
 				got = append(got, c)
@@ -190,7 +193,7 @@ func TestParseMarkdownCards(t *testing.T) {
 				w := &tt.want[i]
 				w.Deck = "t"
 				if w.Kind == "" {
-					w.Kind = KindBasic
+					w.Kind = deck.KindBasic
 				}
 				if w.Tags == nil {
 					w.Tags = []string{}
@@ -222,7 +225,7 @@ func TestParseMarkdownWarnsAboutPreamble(t *testing.T) {
 }
 
 func TestParseMarkdownErrors(t *testing.T) {
-	long := strings.Repeat("x", MaxIDLen+1)
+	long := strings.Repeat("x", deck.MaxIDLen+1)
 	tests := []struct {
 		name, src, want string
 	}{
@@ -249,8 +252,8 @@ func TestParseMarkdownErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseMarkdown(strings.NewReader(tt.src), ParseOptions{File: "f.md"})
-			wantParseError(t, err, tt.want)
+			_, err := Parse(strings.NewReader(tt.src), deck.ParseOptions{File: "f.md"})
+			decktest.WantError(t, err, tt.want)
 		})
 	}
 }
@@ -265,7 +268,7 @@ func TestParseMarkdownTestdata(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := ParseMarkdown(strings.NewReader(string(b)), ParseOptions{File: f})
+		d, err := Parse(strings.NewReader(string(b)), deck.ParseOptions{File: f})
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
@@ -279,7 +282,7 @@ func TestParseMarkdownTestdata(t *testing.T) {
 
 // TestFormatsDocExample keeps the example in FORMATS.md true.
 func TestFormatsDocExample(t *testing.T) {
-	doc, err := os.ReadFile("FORMATS.md")
+	doc, err := os.ReadFile(filepath.Join("..", "FORMATS.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +298,7 @@ func TestFormatsDocExample(t *testing.T) {
 	}
 	want := []string{
 		"oom|question||platform k8s memory",
-		DeriveID("How do you find which container was killed?") + "|follow-up|oom|platform k8s",
+		deck.DeriveID("How do you find which container was killed?") + "|follow-up|oom|platform k8s",
 		"oom-fix|probe|oom|platform k8s",
 		"patterns|pattern||platform k8s",
 	}
@@ -310,23 +313,8 @@ func TestFormatsDocExample(t *testing.T) {
 	}
 }
 
-// wantParseError checks a parser's error: present, starting with want
-// (file:line: ...), and one line.
-func wantParseError(t *testing.T, err error, want string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want %q", want)
-	}
-	if !strings.HasPrefix(err.Error(), want) {
-		t.Errorf("error %q, want prefix %q", err, want)
-	}
-	if strings.Contains(err.Error(), "\n") {
-		t.Errorf("error is not one line: %q", err)
-	}
-}
-
 func TestParseMarkdownFieldLimit(t *testing.T) {
-	src := "## big\n" + strings.Repeat("word ", MaxFieldSize/5+10) + "\n## small\nok\n"
-	_, err := ParseMarkdown(strings.NewReader(src), ParseOptions{File: "f.md"})
-	wantParseError(t, err, "f.md:1: the card's answer is")
+	src := "## big\n" + strings.Repeat("word ", deck.MaxFieldSize/5+10) + "\n## small\nok\n"
+	_, err := Parse(strings.NewReader(src), deck.ParseOptions{File: "f.md"})
+	decktest.WantError(t, err, "f.md:1: the card's answer is")
 }

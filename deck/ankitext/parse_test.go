@@ -1,21 +1,24 @@
-package deck
+package ankitext
 
 import (
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/deck/decktest"
 )
 
 // csvCard is the part of a card the CSV tests compare.
 type csvCard struct {
 	ID, Deck, Front, Back string
 	Tags                  []string
-	Kind                  Kind
+	Kind                  deck.Kind
 	Parent                string
 }
 
-func csvCards(d *Deck) []csvCard {
+func csvCards(d *deck.Deck) []csvCard {
 	var out []csvCard
 	for _, c := range d.Cards {
 		out = append(out, csvCard{c.ID, c.Deck, c.Front, c.Back, c.Tags, c.Kind, c.Parent})
@@ -28,7 +31,7 @@ func fb(front, back string, tags ...string) csvCard {
 	if tags == nil {
 		tags = []string{}
 	}
-	return csvCard{DeriveID(front), "t", front, back, tags, KindBasic, ""}
+	return csvCard{deck.DeriveID(front), "t", front, back, tags, deck.KindBasic, ""}
 }
 
 func TestParseCSV(t *testing.T) {
@@ -72,28 +75,28 @@ func TestParseCSV(t *testing.T) {
 		{"plain not sniffed as html", false, "a < b?,yes & no\n", []csvCard{fb("a < b?", "yes & no")}},
 
 		{"#tags", false, "#tags:x y\n#tags column:3\nq,a,y z\n", []csvCard{fb("q", "a", "x", "y", "z")}},
-		{"#deck", false, "#deck:Lang::Go\nq,a\n", []csvCard{{DeriveID("q"), "Lang::Go", "q", "a", []string{}, KindBasic, ""}}},
+		{"#deck", false, "#deck:Lang::Go\nq,a\n", []csvCard{{deck.DeriveID("q"), "Lang::Go", "q", "a", []string{}, deck.KindBasic, ""}}},
 		{"#notetype ignored", false, "#notetype:Basic (and reversed card)\nq,a\n", []csvCard{fb("q", "a")}},
 		{"#notetype column skipped", false, "#notetype column:1\nBasic,q,a\n", []csvCard{fb("q", "a")}},
-		{"#guid column", false, "#guid column:3\nq,a,Kv>w3+Y0a\n", []csvCard{{"Kv>w3+Y0a", "t", "q", "a", []string{}, KindBasic, ""}}},
+		{"#guid column", false, "#guid column:3\nq,a,Kv>w3+Y0a\n", []csvCard{{"Kv>w3+Y0a", "t", "q", "a", []string{}, deck.KindBasic, ""}}},
 		{"empty guid derives", false, "#guid column:1\n,q,a\n", []csvCard{fb("q", "a")}},
 		{"#tags column", false, "#tags column:1\nt1 t2,q,a\n", []csvCard{fb("q", "a", "t1", "t2")}},
 		{"#deck column, several decks", false, "#deck column:1\nA::B,q1,a\n,q2,a\nC,q1,a\n", []csvCard{
-			{DeriveID("q1"), "A::B", "q1", "a", []string{}, KindBasic, ""},
-			{DeriveID("q2"), "t", "q2", "a", []string{}, KindBasic, ""},
-			{DeriveID("q1"), "C", "q1", "a", []string{}, KindBasic, ""},
+			{deck.DeriveID("q1"), "A::B", "q1", "a", []string{}, deck.KindBasic, ""},
+			{deck.DeriveID("q2"), "t", "q2", "a", []string{}, deck.KindBasic, ""},
+			{deck.DeriveID("q1"), "C", "q1", "a", []string{}, deck.KindBasic, ""},
 		}},
-		{"#columns by name", false, "#columns:Tags,Back,Front,Deck\nx,a,q,D\n", []csvCard{{DeriveID("q"), "D", "q", "a", []string{"x"}, KindBasic, ""}}},
+		{"#columns by name", false, "#columns:Tags,Back,Front,Deck\nx,a,q,D\n", []csvCard{{deck.DeriveID("q"), "D", "q", "a", []string{"x"}, deck.KindBasic, ""}}},
 		{"#columns after #separator", false, "#separator:Pipe\n#columns:Question|Answer|Notes\nq|a|n\n", []csvCard{fb("q", "a")}},
 		{"#columns before #separator", false, "#columns:Back;Front\n#separator:Semicolon\na;q\n", []csvCard{fb("q", "a")}},
 		{"#columns unnamed are positional", false, "#columns:one,two,three\nq,a,n\n", []csvCard{fb("q", "a")}},
 		{"#columns with kind and parent", false, "#columns:GUID,Front,Back,Kind,Parent\np,P,x,question,\nf,F,y,follow-up,p\n", []csvCard{
-			{"p", "t", "P", "x", []string{}, KindQuestion, ""},
-			{"f", "t", "F", "y", []string{}, KindFollowUp, "p"},
+			{"p", "t", "P", "x", []string{}, deck.KindQuestion, ""},
+			{"f", "t", "F", "y", []string{}, deck.KindFollowUp, "p"},
 		}},
 		{"explicit column beats name", false, "#columns:Tags,Front,Back,Label\n#tags column:4\nno,q,a,yes\n", []csvCard{fb("q", "a", "yes")}},
 		{"unknown header ignored", false, "#flavour:mint\nq,a\n", []csvCard{fb("q", "a")}},
-		{"header keys case-insensitive", false, "#Separator:TAB\n#HTML:TRUE\n#Guid Column:1\ng1\t<i>q</i>\ta\n", []csvCard{{"g1", "t", "*q*", "a", []string{}, KindBasic, ""}}},
+		{"header keys case-insensitive", false, "#Separator:TAB\n#HTML:TRUE\n#Guid Column:1\ng1\t<i>q</i>\ta\n", []csvCard{{"g1", "t", "*q*", "a", []string{}, deck.KindBasic, ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +104,7 @@ func TestParseCSV(t *testing.T) {
 			if tt.tsv {
 				parse = ParseTSV
 			}
-			d, err := parse(strings.NewReader(tt.src), ParseOptions{File: "t.csv"})
+			d, err := parse(strings.NewReader(tt.src), deck.ParseOptions{File: "t.csv"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +116,7 @@ func TestParseCSV(t *testing.T) {
 }
 
 func TestParseCSVDeckAndSource(t *testing.T) {
-	d, err := ParseCSV(strings.NewReader("#deck:FromHeader\n#deck column:1\nColumn,q,a\n,r,b\n"), ParseOptions{File: "/x/y/cards.csv", Deck: "override"})
+	d, err := ParseCSV(strings.NewReader("#deck:FromHeader\n#deck column:1\nColumn,q,a\n,r,b\n"), deck.ParseOptions{File: "/x/y/cards.csv", Deck: "override"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +126,7 @@ func TestParseCSVDeckAndSource(t *testing.T) {
 	if d.Cards[0].Source != "/x/y/cards.csv:3" || d.Cards[1].Source != "/x/y/cards.csv:4" {
 		t.Errorf("sources %q, %q", d.Cards[0].Source, d.Cards[1].Source)
 	}
-	d, err = ParseTSV(strings.NewReader("q\ta\n"), ParseOptions{File: "/x/spanish.tsv"})
+	d, err = ParseTSV(strings.NewReader("q\ta\n"), deck.ParseOptions{File: "/x/spanish.tsv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +137,7 @@ func TestParseCSVDeckAndSource(t *testing.T) {
 
 func TestParseCSVLineNumbers(t *testing.T) {
 	src := "#separator:comma\n#html:false\nq1,\"multi\nline\"\nq2,a\n\n\"q3\r\nwith break\",a\nq4,a\n"
-	d, err := ParseCSV(strings.NewReader(src), ParseOptions{File: "n.csv"})
+	d, err := ParseCSV(strings.NewReader(src), deck.ParseOptions{File: "n.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +152,7 @@ func TestParseCSVLineNumbers(t *testing.T) {
 }
 
 func TestParseCSVErrors(t *testing.T) {
-	big := strings.Repeat("x", MaxFieldSize+1)
+	big := strings.Repeat("x", deck.MaxFieldSize+1)
 	tests := []struct {
 		name, src, want string
 	}{
@@ -176,8 +179,8 @@ func TestParseCSVErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseCSV(strings.NewReader(tt.src), ParseOptions{File: "e.csv"})
-			wantParseError(t, err, tt.want)
+			_, err := ParseCSV(strings.NewReader(tt.src), deck.ParseOptions{File: "e.csv"})
+			decktest.WantError(t, err, tt.want)
 		})
 	}
 }
@@ -188,17 +191,17 @@ func TestParseAnkiExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d, err := ParseTSV(f, ParseOptions{File: "anki-notes.txt"})
+	d, err := ParseTSV(f, deck.ParseOptions{File: "anki-notes.txt"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []csvCard{
-		{"Kv>w3+Y0a", "Spanish::Verbs", "**hablar**", "to speak\n*regular* -ar verb", []string{"verbs", "spanish"}, KindBasic, ""},
-		{"#qP)o9[x2", "Spanish::Verbs", "comer", "to eat [sound:comer.mp3]", []string{"verbs"}, KindBasic, ""},
-		{"b7Ht!Pq2s", "Spanish", "¿Qué tal?", "“How are you?” — informal\n![](que-tal.png)", []string{"phrases"}, KindBasic, ""},
-		{"c9&Lm^2zR", "Spanish", "[RAE](https://www.rae.es) stands for?", "Real Academia Española", []string{}, KindBasic, ""},
-		{"d0;Ty`4wQ", "Spanish::Grammar", "{{c1::Ser}} is for essence, {{c2::estar}} for state", "- ser: permanent\n- estar: temporary", []string{"grammar::verbs"}, KindBasic, ""},
-		{"e1~Qa]8vN", "Spanish", "Conjugate *ser*, present", "```\nsoy\neres\nes\n```", []string{"grammar::verbs"}, KindBasic, ""},
+		{"Kv>w3+Y0a", "Spanish::Verbs", "**hablar**", "to speak\n*regular* -ar verb", []string{"verbs", "spanish"}, deck.KindBasic, ""},
+		{"#qP)o9[x2", "Spanish::Verbs", "comer", "to eat [sound:comer.mp3]", []string{"verbs"}, deck.KindBasic, ""},
+		{"b7Ht!Pq2s", "Spanish", "¿Qué tal?", "“How are you?” — informal\n![](que-tal.png)", []string{"phrases"}, deck.KindBasic, ""},
+		{"c9&Lm^2zR", "Spanish", "[RAE](https://www.rae.es) stands for?", "Real Academia Española", []string{}, deck.KindBasic, ""},
+		{"d0;Ty`4wQ", "Spanish::Grammar", "{{c1::Ser}} is for essence, {{c2::estar}} for state", "- ser: permanent\n- estar: temporary", []string{"grammar::verbs"}, deck.KindBasic, ""},
+		{"e1~Qa]8vN", "Spanish", "Conjugate *ser*, present", "```\nsoy\neres\nes\n```", []string{"grammar::verbs"}, deck.KindBasic, ""},
 	}
 	if got := csvCards(d); !reflect.DeepEqual(got, want) {
 		t.Errorf("cards:\n got %+v\nwant %+v", got, want)
@@ -230,7 +233,7 @@ func TestParseCSVTestdata(t *testing.T) {
 			if tt.tsv {
 				parse = ParseTSV
 			}
-			d, err := parse(f, ParseOptions{File: tt.file})
+			d, err := parse(f, deck.ParseOptions{File: tt.file})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +250,7 @@ func TestParseCSVTestdata(t *testing.T) {
 }
 
 func TestParseCSVWarnings(t *testing.T) {
-	d, err := ParseCSV(strings.NewReader("#separator:comma\n#flavour:mint\nq,a\n#1 rule?,skipped\n\"#2 rule?\",kept\n\"x\n#not a comment\",y\n"), ParseOptions{File: "w.csv"})
+	d, err := ParseCSV(strings.NewReader("#separator:comma\n#flavour:mint\nq,a\n#1 rule?,skipped\n\"#2 rule?\",kept\n\"x\n#not a comment\",y\n"), deck.ParseOptions{File: "w.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +264,7 @@ func TestParseCSVWarnings(t *testing.T) {
 	if len(d.Cards) != 3 || d.Cards[1].Front != "#2 rule?" || d.Cards[2].Front != "x\n#not a comment" {
 		t.Errorf("cards %+v", d.Cards)
 	}
-	d, err = ParseCSV(strings.NewReader("5\" screen,big\n"), ParseOptions{File: "w.csv"})
+	d, err = ParseCSV(strings.NewReader("5\" screen,big\n"), deck.ParseOptions{File: "w.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}

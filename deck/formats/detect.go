@@ -1,4 +1,8 @@
-package deck
+// Package formats knows every format srs reads and writes: their names
+// (for --format) and how to tell them apart from a file's first bytes.
+// Each format's reader and writer live in a package of its own
+// (deck/markdown, deck/ankitext, deck/apkg; the guide in content).
+package formats
 
 import (
 	"bytes"
@@ -6,37 +10,40 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/srs-tool/srs/deck/ankitext"
+	"github.com/srs-tool/srs/deck/markdown"
 )
 
-// Format names a file format srs imports or exports.
+// Format names a file format srs imports or exports, as --format spells it.
 type Format string
 
 // The formats.
 const (
-	FormatMarkdown Format = "md"
-	FormatCSV      Format = "csv"
-	FormatTSV      Format = "tsv"
-	FormatAPKG     Format = "apkg"
-	FormatGuide    Format = "guide"
+	Markdown Format = "md"    // deck/markdown
+	CSV      Format = "csv"   // deck/ankitext
+	TSV      Format = "tsv"   // deck/ankitext
+	APKG     Format = "apkg"  // deck/apkg
+	Guide    Format = "guide" // content
 )
 
-// DetectHeadSize is how much of a file DetectFormat wants to see. Guides
+// HeadSize is how much of a file Detect wants to see. Guides
 // open with pages of prose before their first question.
-const DetectHeadSize = 256 << 10
+const HeadSize = 256 << 10
 
-// DetectFormat tells the format of a file from its first bytes (up to
-// DetectHeadSize), using the file name's extension only to break ties:
+// Detect tells the format of a file from its first bytes (up to
+// HeadSize), using the file name's extension only to break ties:
 // files are often misnamed (Anki writes its TSV as .txt). It fails, naming
 // the file, when neither says.
-func DetectFormat(name string, head []byte) (Format, error) {
+func Detect(name string, head []byte) (Format, error) {
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		return FormatAPKG, nil
+		return APKG, nil
 	}
 	ext := extFormat(name)
-	if ext == FormatAPKG {
+	if ext == APKG {
 		return "", fmt.Errorf("%s: named .apkg but not a zip archive", name)
 	}
-	text := string(stripBOM(head))
+	text := strings.TrimPrefix(string(head), "\uFEFF") // a byte order mark
 	lines := strings.Split(text, "\n")
 	if len(lines) > 2 && !strings.HasSuffix(text, "\n") {
 		lines = lines[:len(lines)-1] // the head may end mid-line, mid-record
@@ -45,31 +52,31 @@ func DetectFormat(name string, head []byte) (Format, error) {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
-		return FormatMarkdown, nil
+		return Markdown, nil
 	}
 	if f, ok := detectAnkiHeader(lines); ok {
 		return f, nil
 	}
 	if isGuide(lines) {
-		return FormatGuide, nil
+		return Guide, nil
 	}
 
-	md := hasDeckHeading(lines)
+	md := markdown.HasCardHeading(lines)
 	var sep Format
-	switch sniffSeparator(strings.Join(lines, "\n"), 0) {
+	switch ankitext.SniffSeparator(strings.Join(lines, "\n")) {
 	case '\t':
-		sep = FormatTSV
+		sep = TSV
 	case ',', ';', '|':
-		sep = FormatCSV
+		sep = CSV
 	}
 	switch {
 	case md && sep != "":
-		if ext == FormatCSV || ext == FormatTSV {
+		if ext == CSV || ext == TSV {
 			return ext, nil
 		}
-		return FormatMarkdown, nil
+		return Markdown, nil
 	case md:
-		return FormatMarkdown, nil
+		return Markdown, nil
 	case sep != "":
 		return sep, nil
 	case ext != "":
@@ -81,13 +88,13 @@ func DetectFormat(name string, head []byte) (Format, error) {
 func extFormat(name string) Format {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".md", ".markdown":
-		return FormatMarkdown
+		return Markdown
 	case ".csv":
-		return FormatCSV
+		return CSV
 	case ".tsv", ".tab":
-		return FormatTSV
+		return TSV
 	case ".apkg", ".colpkg":
-		return FormatAPKG
+		return APKG
 	}
 	return ""
 }
@@ -108,10 +115,10 @@ func detectAnkiHeader(lines []string) (Format, bool) {
 		switch strings.ToLower(strings.TrimSpace(key)) {
 		case "separator":
 			found = true
-			if sep, ok := separatorNames[strings.ToLower(strings.TrimSpace(value))]; ok && sep == '\t' || value == "\t" {
-				f = FormatTSV
+			if sep, ok := ankitext.NamedSeparator(value); ok && sep == '\t' {
+				f = TSV
 			} else {
-				f = FormatCSV
+				f = CSV
 			}
 		case "html", "tags", "columns", "notetype", "deck", "notetype column", "deck column", "tags column", "guid column":
 			found = true
@@ -122,9 +129,9 @@ func detectAnkiHeader(lines []string) (Format, bool) {
 	}
 	if f == "" {
 		// Headers without a separator: Anki sniffs it, and so does ParseTSV.
-		f = FormatTSV
-		if s := sniffSeparator(strings.Join(lines, "\n"), 0); s != 0 && s != '\t' {
-			f = FormatCSV
+		f = TSV
+		if s := ankitext.SniffSeparator(strings.Join(lines, "\n")); s != 0 && s != '\t' {
+			f = CSV
 		}
 	}
 	return f, true
@@ -148,15 +155,6 @@ func isGuide(lines []string) bool {
 				return true
 			}
 			seen++
-		}
-	}
-	return false
-}
-
-func hasDeckHeading(lines []string) bool {
-	for _, l := range lines {
-		if level, _ := mdHeading(l); level > 0 {
-			return true
 		}
 	}
 	return false

@@ -1,4 +1,4 @@
-package deck
+package markdown
 
 import (
 	"fmt"
@@ -6,17 +6,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/srcpos"
 )
 
 const utf8BOM = "\uFEFF"
 
-// ParseMarkdown reads a deck in the house Markdown format (see FORMATS.md):
+// Parse reads a deck in the house Markdown format (see FORMATS.md):
 // "## " headings start cards, "### Follow-up: " headings start follow-ups
 // of the card above, the body up to the next such heading is the back.
 // Every error names file:line; nothing is returned unless the whole file
 // parses and the deck passes Validate.
-func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
+func Parse(r io.Reader, opt deck.ParseOptions) (*deck.Deck, error) {
 	src := srcpos.New(opt.File)
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -27,20 +28,20 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 		if !utf8.ValidString(l) {
 			return nil, src.Errorf(i+1, "invalid UTF-8")
 		}
-		lines[i] = StripControls(l) // before anything reads the line, so all agree
+		lines[i] = deck.StripControls(l) // before anything reads the line, so all agree
 	}
 
 	fm, start, err := parseFrontMatter(src, lines)
 	if err != nil {
 		return nil, err
 	}
-	d := &Deck{Name: opt.DeckName(fm.deck), Source: opt.File}
-	if err := ValidateDeckName(d.Name); err != nil {
+	d := &deck.Deck{Name: opt.DeckName(fm.deck), Source: opt.File}
+	if err := deck.ValidateDeckName(d.Name); err != nil {
 		return nil, fmt.Errorf("%s: %s", src, srcpos.OneLine(err.Error()))
 	}
 	topKind := fm.kind
 	if topKind == "" {
-		topKind = KindBasic
+		topKind = deck.KindBasic
 	}
 
 	var (
@@ -91,8 +92,8 @@ func ParseMarkdown(r io.Reader, opt ParseOptions) (*Deck, error) {
 
 	for _, c := range cards {
 		c.finish(fm.tags)
-		if len(c.Back) > MaxFieldSize {
-			return nil, fmt.Errorf("%s: the card's answer is %d bytes, larger than %d", c.Source, len(c.Back), MaxFieldSize)
+		if len(c.Back) > deck.MaxFieldSize {
+			return nil, fmt.Errorf("%s: the card's answer is %d bytes, larger than %d", c.Source, len(c.Back), deck.MaxFieldSize)
 		}
 		d.Cards = append(d.Cards, c.Card)
 	}
@@ -113,7 +114,7 @@ func mdNewlines(s string) string {
 
 // mdCard is a card while its body is being collected.
 type mdCard struct {
-	Card
+	deck.Card
 	explicit bool // the heading gave {#id}
 	body     []mdLine
 }
@@ -126,6 +127,17 @@ type mdLine struct {
 // followUpPrefix marks a "###" heading that starts a follow-up; other
 // "###" headings are body text.
 const followUpPrefix = "follow-up:"
+
+// HasCardHeading reports whether any of lines starts a card ("## front"
+// or "### Follow-up: front"): format detection's sign of a Markdown deck.
+func HasCardHeading(lines []string) bool {
+	for _, l := range lines {
+		if level, _ := mdHeading(l); level > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // mdHeading recognises the two headings that structure a deck: "## front"
 // (level 2) and "### Follow-up: front" (level 3). It returns the heading
@@ -167,24 +179,24 @@ func splitHeadingID(head string) (front, id string, explicit bool) {
 	return strings.TrimSpace(head[:i+1]), last[2 : len(last)-1], true
 }
 
-func newMDCard(src srcpos.File, n, level int, head string, topKind Kind, parent *mdCard) (*mdCard, error) {
+func newMDCard(src srcpos.File, n, level int, head string, topKind deck.Kind, parent *mdCard) (*mdCard, error) {
 	front, id, explicit := splitHeadingID(head)
 	if front == "" {
 		return nil, src.Errorf(n, "empty front")
 	}
 	if explicit {
-		if err := ValidateID(id); err != nil {
+		if err := deck.ValidateID(id); err != nil {
 			return nil, src.Errorf(n, "bad id: %v", err)
 		}
 	} else {
-		id = DeriveID(front)
+		id = deck.DeriveID(front)
 	}
-	c := &mdCard{Card: Card{ID: id, Kind: topKind, Front: front, Source: src.At(n)}, explicit: explicit}
+	c := &mdCard{Card: deck.Card{ID: id, Kind: topKind, Front: front, Source: src.At(n)}, explicit: explicit}
 	if level == 3 {
 		if parent == nil {
 			return nil, src.Errorf(n, "follow-up before any ## card")
 		}
-		c.Kind = KindFollowUp
+		c.Kind = deck.KindFollowUp
 		c.Parent = parent.ID
 	}
 	return c, nil
@@ -213,7 +225,7 @@ func (c *mdCard) finish(fileTags []string) {
 	for i := len(tagLines) - 1; i >= 0; i-- {
 		tags = append(tags, splitTags(tagLines[i])...)
 	}
-	c.Tags = AppendTags([]string{}, tags...)
+	c.Tags = deck.AppendTags([]string{}, tags...)
 	body = trimBlank(body[:end])
 	texts := make([]string, len(body))
 	for i, l := range body {
@@ -224,12 +236,12 @@ func (c *mdCard) finish(fileTags []string) {
 
 // metaKind reads a "kind: prompt" line. Only known kinds count, so a back
 // that ends in "kind: of, it depends" stays prose.
-func metaKind(line string) (Kind, bool) {
+func metaKind(line string) (deck.Kind, bool) {
 	v, ok := strings.CutPrefix(line, "kind:")
 	if !ok {
 		return "", false
 	}
-	return ParseKind(strings.TrimSpace(v))
+	return deck.ParseKind(strings.TrimSpace(v))
 }
 
 // trimBlank drops blank lines from both ends. Indentation of the first

@@ -1,24 +1,27 @@
-package deck
+package ankitext
 
 import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/deck/decktest"
 )
 
-func fuzzDelimited(t *testing.T, data []byte, parse func(io.Reader, ParseOptions) (*Deck, error)) {
-	d, err := parse(bytes.NewReader(data), ParseOptions{File: "f.csv"})
+func fuzzDelimited(t *testing.T, data []byte, parse func(io.Reader, deck.ParseOptions) (*deck.Deck, error)) {
+	d, err := parse(bytes.NewReader(data), deck.ParseOptions{File: "f.csv"})
 	if err != nil {
-		fuzzCheckError(t, err)
+		decktest.CheckError(t, err)
 		return
 	}
-	fuzzCheckDeck(t, d)
+	decktest.CheckDeck(t, d)
 	// What was read can be written for Anki and read back with its identity.
 	var buf bytes.Buffer
 	if err := WriteTSV(&buf, d.Cards); err != nil {
 		t.Fatalf("WriteTSV: %v", err)
 	}
-	d2, err := ParseTSV(bytes.NewReader(buf.Bytes()), ParseOptions{File: "f.csv"})
+	d2, err := ParseTSV(bytes.NewReader(buf.Bytes()), deck.ParseOptions{File: "f.csv"})
 	if err != nil {
 		t.Fatalf("written TSV does not parse: %v\n%s", err, buf.String())
 	}
@@ -34,7 +37,7 @@ func fuzzDelimited(t *testing.T, data []byte, parse func(io.Reader, ParseOptions
 }
 
 func csvSeeds(f *testing.F) {
-	fuzzSeeds(f, "testdata/csv/*")
+	decktest.Seeds(f, "testdata/csv/*")
 	for _, s := range []string{
 		"q,a\n\"x, y\",\"multi\nline\"\n",
 		"#separator:Pipe\n#html:true\n#columns:Front|Back|Tags\n<b>q</b>|a<br>b|t1 t2\n",

@@ -1,4 +1,4 @@
-package deck
+package markdown
 
 import (
 	"bufio"
@@ -6,10 +6,12 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/srs-tool/srs/deck"
 )
 
-// WriteMarkdown writes cards in the house Markdown format so that
-// ParseMarkdown reads back the same IDs, fronts, backs, tags, parents and
+// Write writes cards in the house Markdown format so that
+// Parse reads back the same IDs, fronts, backs, tags, parents and
 // kinds. Every card gets an explicit {#id}, so editing a front later keeps
 // its history. All cards must belong to one deck.
 //
@@ -21,7 +23,7 @@ import (
 // are words, so a tag with a space or comma is split; repeated tags
 // collapse; a follow-up whose parent is not among cards (or is itself a
 // follow-up) is written as a top-level card without its parent.
-func WriteMarkdown(w io.Writer, cards []Card) error {
+func Write(w io.Writer, cards []deck.Card) error {
 	if len(cards) == 0 {
 		return nil
 	}
@@ -31,7 +33,7 @@ func WriteMarkdown(w io.Writer, cards []Card) error {
 		if c.Deck != name {
 			return fmt.Errorf("write markdown: cards from decks %q and %q; a Markdown file holds one deck", name, c.Deck)
 		}
-		if err := ValidateID(c.ID); err != nil {
+		if err := deck.ValidateID(c.ID); err != nil {
 			return fmt.Errorf("write markdown: card %d: %v", i+1, err)
 		}
 		if seen[c.ID] {
@@ -43,7 +45,7 @@ func WriteMarkdown(w io.Writer, cards []Card) error {
 		}
 	}
 	if name != "" {
-		if err := ValidateDeckName(name); err != nil {
+		if err := deck.ValidateDeckName(name); err != nil {
 			return fmt.Errorf("write markdown: %v", err)
 		}
 	}
@@ -55,8 +57,8 @@ func WriteMarkdown(w io.Writer, cards []Card) error {
 			top[c.ID] = true
 		}
 	}
-	children := map[string][]Card{}
-	var roots []Card
+	children := map[string][]deck.Card{}
+	var roots []deck.Card
 	for _, c := range cards {
 		if c.Parent != "" && top[c.Parent] {
 			children[c.Parent] = append(children[c.Parent], c)
@@ -75,20 +77,20 @@ func WriteMarkdown(w io.Writer, cards []Card) error {
 	if len(fileTags) > 0 {
 		fmt.Fprintf(bw, "tags: [%s]\n", strings.Join(fileTags, ", "))
 	}
-	if defKind != KindBasic {
+	if defKind != deck.KindBasic {
 		fmt.Fprintf(bw, "kind: %s\n", defKind)
 	}
 	bw.WriteString("---\n")
 	for _, c := range roots {
 		writeMDCard(bw, c, "## ", defKind, len(fileTags))
 		for _, f := range children[c.ID] {
-			writeMDCard(bw, f, "### Follow-up: ", KindFollowUp, len(fileTags))
+			writeMDCard(bw, f, "### Follow-up: ", deck.KindFollowUp, len(fileTags))
 		}
 	}
 	return bw.Flush()
 }
 
-func writeMDCard(w *bufio.Writer, c Card, mark string, defKind Kind, skipTags int) {
+func writeMDCard(w *bufio.Writer, c deck.Card, mark string, defKind deck.Kind, skipTags int) {
 	fmt.Fprintf(w, "\n%s%s {#%s}\n", mark, mdFront(c.Front), c.ID)
 	back, endsLikeMeta := mdBack(c.Back)
 	if back != "" {
@@ -101,7 +103,7 @@ func writeMDCard(w *bufio.Writer, c Card, mark string, defKind Kind, skipTags in
 	}
 	kind := c.Kind
 	if kind == "" {
-		kind = KindBasic
+		kind = deck.KindBasic
 	}
 	if len(tags) == 0 && kind == defKind && !endsLikeMeta {
 		return
@@ -122,7 +124,7 @@ func writeMDCard(w *bufio.Writer, c Card, mark string, defKind Kind, skipTags in
 // mdFront makes a front fit on a heading line.
 func mdFront(front string) string {
 	front = strings.ToValidUTF8(front, "\uFFFD")
-	front = StripControls(strings.ReplaceAll(mdNewlines(front), "\n", " "))
+	front = deck.StripControls(strings.ReplaceAll(mdNewlines(front), "\n", " "))
 	return strings.TrimSpace(front)
 }
 
@@ -132,7 +134,7 @@ func mdFront(front string) string {
 // card. It also reports whether the back ends in a line the parser would
 // take for metadata.
 func mdBack(back string) (string, bool) {
-	lines := strings.Split(StripControls(mdNewlines(strings.ToValidUTF8(back, "\uFFFD"))), "\n")
+	lines := strings.Split(deck.StripControls(mdNewlines(strings.ToValidUTF8(back, "\uFFFD"))), "\n")
 	var f fence
 	lastMeta := false
 	for i, l := range lines {
@@ -179,21 +181,21 @@ func tagLine(tags []string) string {
 func normTags(tags []string) []string {
 	var words []string
 	for _, t := range tags {
-		words = append(words, tagWords(StripControls(strings.ToValidUTF8(t, "\uFFFD")))...)
+		words = append(words, tagWords(deck.StripControls(strings.ToValidUTF8(t, "\uFFFD")))...)
 	}
-	return AppendTags(nil, words...)
+	return deck.AppendTags(nil, words...)
 }
 
 // commonKind picks the kind most top-level cards have, so that only the
 // exceptions need a "kind:" line. Basic wins ties: it needs no front
 // matter line at all.
-func commonKind(cards []Card) Kind {
-	count := map[Kind]int{}
-	best := KindBasic
+func commonKind(cards []deck.Card) deck.Kind {
+	count := map[deck.Kind]int{}
+	best := deck.KindBasic
 	for _, c := range cards {
 		k := c.Kind
 		if k == "" {
-			k = KindBasic
+			k = deck.KindBasic
 		}
 		count[k]++
 		if count[k] > count[best] {
@@ -206,7 +208,7 @@ func commonKind(cards []Card) Kind {
 // commonTags is the longest tag prefix all cards share; it goes into the
 // front matter. Only a prefix can move there: the parser puts file tags
 // first, and order is kept.
-func commonTags(cards []Card) []string {
+func commonTags(cards []deck.Card) []string {
 	if len(cards) < 2 {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package deck
+package markdown
 
 import "strings"
 

@@ -1,4 +1,4 @@
-package deck
+package ankitext
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/htmlmd"
 )
@@ -22,7 +23,7 @@ var tsvColumns = []string{"GUID", "Deck", "Front", "Back", "Tags", "Kind", "Pare
 // too) and fronts and backs as HTML rendered from Markdown. The card ID
 // has its own column, which ParseTSV prefers to the guid. See FORMATS.md
 // for what a round trip through HTML normalises.
-func WriteTSV(w io.Writer, cards []Card) error {
+func WriteTSV(w io.Writer, cards []deck.Card) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("#separator:tab\n#html:true\n")
 	bw.WriteString("#columns:" + strings.Join(tsvColumns, "\t") + "\n")
@@ -32,14 +33,14 @@ func WriteTSV(w io.Writer, cards []Card) error {
 		fronts[c.Key()] = c.Front
 	}
 	for _, c := range cards {
-		if err := ValidateID(c.ID); err != nil {
+		if err := deck.ValidateID(c.ID); err != nil {
 			return fmt.Errorf("write tsv: %v", err)
 		}
 		front, err := frontHTML(c.Front)
 		if err != nil {
 			return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
 		}
-		if pf, ok := fronts[Key(c.Deck, c.Parent)]; ok && c.Parent != "" {
+		if pf, ok := fronts[deck.Key(c.Deck, c.Parent)]; ok && c.Parent != "" {
 			// A follow-up shows its question above it in Anki too.
 			ctx, err := frontHTML(pf)
 			if err != nil {
@@ -53,7 +54,7 @@ func WriteTSV(w io.Writer, cards []Card) error {
 		}
 		kind := string(c.Kind)
 		if kind == "" {
-			kind = string(KindBasic)
+			kind = string(deck.KindBasic)
 		}
 		fields := []string{ankiguid.Of(c.Deck, c.ID), c.Deck, front, unwrapParagraph(back), ankiTags(c.Tags), kind, c.Parent, c.ID}
 		for i, f := range fields {
