@@ -1,7 +1,8 @@
-// Package deck holds srs's card model and the file formats cards travel in:
-// the house Markdown deck, Anki's CSV/TSV text format and Anki packages
-// (.apkg). Parsers turn bytes into a Deck; writers turn a Deck back into
-// bytes. Nothing here touches the database.
+// Package deck is srs's card model: Card, Deck, card IDs and keys, and the
+// rules every card obeys (Validate, field limits). It knows nothing of
+// files: each format has a package of its own below it (deck/markdown,
+// deck/ankitext, deck/apkg; deck/formats tells them apart), and nothing
+// here touches the database.
 package deck
 
 import (

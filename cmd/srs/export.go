@@ -14,6 +14,7 @@ import (
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/deck/ankitext"
+	"github.com/srs-tool/srs/deck/apkg"
 	"github.com/srs-tool/srs/deck/formats"
 	"github.com/srs-tool/srs/deck/markdown"
 	"github.com/srs-tool/srs/store"
@@ -136,7 +137,7 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	}
 	start := time.Now()
 	progress := progressPrinter(o.Env.IO, start, "cards exported")
-	aw, err := deck.NewAPKGWriter(w, deck.APKGOptions{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
+	aw, err := apkg.NewWriter(w, apkg.Options{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
 		Progress: func(done int) { progress(done, 0) }, Media: os.DirFS(filepath.Join(o.Env.DataDir(), "media"))})
 	if err != nil {
 		return 0, err
@@ -146,9 +147,9 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	n := 0
 	card := func(c store.ExportCard) error {
 		n++
-		var p *deck.ExportProgress
+		var p *apkg.ExportProgress
 		if o.WithScheduling && c.HadState {
-			p = &deck.ExportProgress{State: c.State.Card, Suspended: c.State.Suspended,
+			p = &apkg.ExportProgress{State: c.State.Card, Suspended: c.State.Suspended,
 				DesiredRetention: settings.DesiredRetention, Decay: settings.DecayWeight()}
 		}
 		return aw.Add(c.Card, c.Parent, p)
@@ -160,7 +161,7 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 				return nil
 			}
 			deckName, id := deck.SplitKey(e.Card)
-			return aw.AddReview(deckName, id, deck.ExportReview{Time: e.Time(), Rating: e.Rating,
+			return aw.AddReview(deckName, id, apkg.ExportReview{Time: e.Time(), Rating: e.Rating,
 				Duration: e.Duration, Before: e.Before.Card, After: e.After.Card})
 		}
 	}

@@ -18,13 +18,14 @@ import (
 	"github.com/srs-tool/srs/content"
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/deck/ankitext"
+	"github.com/srs-tool/srs/deck/apkg"
 	"github.com/srs-tool/srs/deck/formats"
 	"github.com/srs-tool/srs/deck/markdown"
 	"github.com/srs-tool/srs/store"
 )
 
 // Input limits (the README's table): text decks are read whole, so they
-// are capped; Anki packages have their own limits in deck.APKGLimits.
+// are capped; Anki packages have their own limits in apkg.Limits.
 const (
 	maxTextFile       = 256 << 20
 	maxCardsPerImport = 500_000
@@ -153,7 +154,7 @@ func (o *importOptions) parse(file string) (*deck.Deck, error) {
 	}
 	opt := deck.ParseOptions{File: file, Deck: o.Deck}
 	if format == formats.APKG {
-		return deck.ReadAPKG(file, opt, deck.DefaultAPKGLimits)
+		return apkg.Read(file, opt, apkg.DefaultLimits)
 	}
 	if fi.Size() > maxTextFile {
 		return nil, fmt.Errorf("import %s: %d MiB; text decks are limited to %d MiB", file, fi.Size()>>20, maxTextFile>>20)

@@ -38,7 +38,7 @@ func TestScripts(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			e.Setenv("TESTDATA", filepath.Join(wd, "..", "..", "deck", "testdata"))
+			e.Setenv("TESTDATA", filepath.Join(wd, "..", "..", "deck", "apkg", "testdata"))
 			e.Setenv("STORE_TESTDATA", filepath.Join(wd, "..", "..", "store", "testdata"))
 			return nil
 		},

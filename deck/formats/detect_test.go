@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/srs-tool/srs/deck"
 )
 
 func TestDetect(t *testing.T) {
@@ -83,26 +81,6 @@ func TestDetectFormatErrors(t *testing.T) {
 		_, err := Detect(tt.file, []byte(tt.head))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Detect(%q): %v, want %q", tt.file, err, tt.want)
-		}
-	}
-}
-
-func TestDefaultDeckName(t *testing.T) {
-	tests := map[string]string{
-		"/x/kubernetes.md":   "kubernetes",
-		"cards.csv":          "cards",
-		"archive.tar.gz":     "archive.tar",
-		"noext":              "noext",
-		".hidden":            "default",
-		"":                   "default",
-		"-":                  "default",
-		"/":                  "default",
-		"dir/My Deck.txt":    "My Deck",
-		"/x/spanish.2024.md": "spanish.2024",
-	}
-	for in, want := range tests {
-		if got := deck.DefaultDeckName(in); got != want {
-			t.Errorf("DefaultDeckName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

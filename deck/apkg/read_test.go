@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"math"
@@ -12,24 +12,25 @@ import (
 
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
-// fxWantCards is what ReadAPKG must make of fxStandard, in every layout.
-var fxWantCards = []Card{
-	{ID: "basic1", Deck: "Geo", Kind: KindBasic, Front: "Capital of France?", Back: "Paris", Tags: []string{"geo", "europe"}},
-	{ID: "html1", Deck: "Geo", Kind: KindBasic, Front: "What is **bold**?", Back: "Line one\nLine two ![](diagram.png)"},
-	{ID: "cloze1.c1", Deck: "Lang::Spanish", Kind: KindBasic, Front: "[...] is the capital of Spain.",
+// fxWantCards is what Read must make of fxStandard, in every layout.
+var fxWantCards = []deck.Card{
+	{ID: "basic1", Deck: "Geo", Kind: deck.KindBasic, Front: "Capital of France?", Back: "Paris", Tags: []string{"geo", "europe"}},
+	{ID: "html1", Deck: "Geo", Kind: deck.KindBasic, Front: "What is **bold**?", Back: "Line one\nLine two ![](diagram.png)"},
+	{ID: "cloze1.c1", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "[...] is the capital of Spain.",
 		Back: "**Madrid** is the capital of Spain.\n\nEurope", Tags: []string{"spanish"}},
-	{ID: "cloze1.c2", Deck: "Lang::Spanish", Kind: KindBasic, Front: "Madrid is the capital of [country].",
+	{ID: "cloze1.c2", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "Madrid is the capital of [country].",
 		Back: "Madrid is the capital of **Spain**.\n\nEurope", Tags: []string{"spanish"}},
-	{ID: "vocab1", Deck: "Lang::Spanish", Kind: KindBasic, Front: "hablar",
+	{ID: "vocab1", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "hablar",
 		Back: "**Meaning**\n\nto speak\n\n**Example**\n\nYo hablo español.\n\n**Audio**\n\n[sound:hablar.mp3]", Tags: []string{"spanish", "verb"}},
-	{ID: "vocab1.t1", Deck: "Lang::Spanish", Kind: KindBasic, Front: "to speak",
+	{ID: "vocab1.t1", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "to speak",
 		Back: "**Word**\n\nhablar\n\n**Example**\n\nYo hablo español.\n\n**Audio**\n\n[sound:hablar.mp3]", Tags: []string{"spanish", "verb"}},
-	{ID: "sm2card", Deck: "Geo", Kind: KindBasic, Front: "SM-2 only", Back: "reviewed before FSRS"},
-	{ID: "g2b891de56cdc09d9", Deck: "Geo", Kind: KindBasic, Front: "Odd guid", Back: "suspended"},
+	{ID: "sm2card", Deck: "Geo", Kind: deck.KindBasic, Front: "SM-2 only", Back: "reviewed before FSRS"},
+	{ID: "g2b891de56cdc09d9", Deck: "Geo", Kind: deck.KindBasic, Front: "Odd guid", Back: "suspended"},
 }
 
 var fxWantSources = []int64{1700000000010, 1700000000011, 1700000000012, 1700000000012, 1700000000013, 1700000000013, 1700000000014, 1700000000015}
@@ -41,7 +42,7 @@ func TestReadAPKGVariants(t *testing.T) {
 	for _, layout := range fxVariants {
 		t.Run(layout, func(t *testing.T) {
 			path := buildAPKG(t, dir, layout, fxStandard())
-			d, err := ReadAPKG(path, ParseOptions{File: "deck.apkg"}, DefaultAPKGLimits)
+			d, err := Read(path, deck.ParseOptions{File: "deck.apkg"}, DefaultLimits)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,19 +83,19 @@ func TestReadAPKGVariants(t *testing.T) {
 
 			// Progress: revlog rows as Reviews, minus manual, cram and
 			// pre-reset rows; SM-2-only card as State; suspension.
-			wantProgress := map[string]Progress{
-				Key("Geo", "basic1"): {Reviews: []fsrs.ReviewEvent{
+			wantProgress := map[string]deck.Progress{
+				deck.Key("Geo", "basic1"): {Reviews: []fsrs.ReviewEvent{
 					{Time: ms(fxT0), Rating: fsrs.Again, Duration: 5 * time.Second},
 					{Time: ms(fxT0 + 10*fxMinute), Rating: fsrs.Good, Duration: 70 * time.Second},
 					{Time: ms(fxT0 + fxDay), Rating: fsrs.Good, Duration: 3 * time.Second},
 				}},
-				Key("Geo", "html1"): {Reviews: []fsrs.ReviewEvent{
+				deck.Key("Geo", "html1"): {Reviews: []fsrs.ReviewEvent{
 					{Time: ms(fxT0 + fxDay + fxMinute), Rating: fsrs.Easy, Duration: 1500 * time.Millisecond},
 				}},
-				Key("Lang::Spanish", "cloze1.c1"): {Reviews: []fsrs.ReviewEvent{
+				deck.Key("Lang::Spanish", "cloze1.c1"): {Reviews: []fsrs.ReviewEvent{
 					{Time: ms(fxT0 + 20*fxMinute), Rating: fsrs.Good, Duration: 6 * time.Second},
 				}},
-				Key("Geo", "g2b891de56cdc09d9"): {Suspended: true},
+				deck.Key("Geo", "g2b891de56cdc09d9"): {Suspended: true},
 			}
 			for k, want := range wantProgress {
 				got, ok := d.Progress[k]
@@ -111,7 +112,7 @@ func TestReadAPKGVariants(t *testing.T) {
 			}
 
 			// The SM-2-only card: ease 2300, interval 10, due on day 10.
-			sm2, ok := d.Progress[Key("Geo", "sm2card")]
+			sm2, ok := d.Progress[deck.Key("Geo", "sm2card")]
 			if !ok {
 				t.Fatal("no progress for the SM-2-only card")
 			}
@@ -136,7 +137,7 @@ func TestReadAPKGVariants(t *testing.T) {
 // TestReadAPKGDeckOverride checks that opt.Deck puts every card in one deck.
 func TestReadAPKGDeckOverride(t *testing.T) {
 	path := buildAPKG(t, t.TempDir(), fxV3, fxStandard())
-	d, err := ReadAPKG(path, ParseOptions{Deck: "anki"}, DefaultAPKGLimits)
+	d, err := Read(path, deck.ParseOptions{Deck: "anki"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ func TestReadAPKGDeckOverride(t *testing.T) {
 		if c.Deck != "anki" {
 			t.Errorf("card %s in deck %q", c.ID, c.Deck)
 		}
-		if _, ok := d.Progress[Key("anki", "basic1")]; !ok {
+		if _, ok := d.Progress[deck.Key("anki", "basic1")]; !ok {
 			t.Errorf("progress not keyed by the override deck")
 		}
 	}
@@ -189,7 +190,7 @@ func TestReadAPKGCloze(t *testing.T) {
 // CI has it; a plain clone does not.
 func TestReadAPKGRealExport(t *testing.T) {
 	path := sharedFixture(t, "anki", "anki-export-legacy2.apkg")
-	d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+	d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestReadAPKGRealExport(t *testing.T) {
 	}
 	curly := false
 	for _, c := range d.Cards {
-		if c.Deck != "espanol" || c.Kind != KindBasic {
+		if c.Deck != "espanol" || c.Kind != deck.KindBasic {
 			t.Errorf("card %s: deck %q kind %q", c.ID, c.Deck, c.Kind)
 		}
 		for _, s := range []string{c.Front, c.Back} {

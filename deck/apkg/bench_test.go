@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"io"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkWriteAPKG100k(b *testing.B) {
 	log := make([]ExportReview, logs)
 	b.ReportAllocs()
 	for b.Loop() {
-		w, err := NewAPKGWriter(io.Discard, APKGOptions{WithScheduling: true, Now: now})
+		w, err := NewWriter(io.Discard, Options{WithScheduling: true, Now: now})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -39,7 +40,7 @@ func BenchmarkWriteAPKG100k(b *testing.B) {
 				log[j] = ExportReview{Time: t, Rating: fsrs.Good, Duration: 7 * time.Second, Before: st, After: next}
 				st = next
 			}
-			c := Card{ID: "card-" + id, Deck: "bench::deck" + strconv.Itoa(i%20), Kind: KindBasic,
+			c := deck.Card{ID: "card-" + id, Deck: "bench::deck" + strconv.Itoa(i%20), Kind: deck.KindBasic,
 				Front: "Question " + id + ": what does this *benchmark* measure?", Back: back, Tags: []string{"bench", "t" + strconv.Itoa(i%50)}}
 			p := &ExportProgress{State: st, Log: log, DesiredRetention: 0.9, Decay: 0.1542}
 			if err := w.Add(c, nil, p); err != nil {

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/ankiguid"
 )
@@ -30,8 +31,8 @@ var exportNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // exportCase is a small srs collection with its scheduling.
 type exportCase struct {
-	card     Card
-	parent   *Card
+	card     deck.Card
+	parent   *deck.Card
 	progress *ExportProgress
 }
 
@@ -58,7 +59,7 @@ func exportCases(t testing.TB) []exportCase {
 		return p
 	}
 	at := func(d time.Duration) time.Time { return exportNow.Add(d).Truncate(time.Millisecond) }
-	q1 := Card{ID: "q1", Deck: "guide", Kind: KindQuestion, Front: "What is a *goroutine*?",
+	q1 := deck.Card{ID: "q1", Deck: "guide", Kind: deck.KindQuestion, Front: "What is a *goroutine*?",
 		Back: "A function running concurrently.\n\n- cheap\n- multiplexed onto threads\n\n```go\ngo f(x)\n```",
 		Tags: []string{"go", "concurrency"}}
 	return []exportCase{
@@ -67,24 +68,24 @@ func exportCases(t testing.TB) []exportCase {
 			fsrs.ReviewEvent{Time: at(-30*24*time.Hour + 10*time.Minute), Rating: fsrs.Good, Duration: 90 * time.Second},
 			fsrs.ReviewEvent{Time: at(-20 * 24 * time.Hour), Rating: fsrs.Hard, Duration: 12 * time.Second},
 			fsrs.ReviewEvent{Time: at(-2 * 24 * time.Hour), Rating: fsrs.Again, Duration: 20 * time.Second})},
-		{card: Card{ID: "q1-f1", Deck: "guide", Kind: KindFollowUp, Parent: "q1", Front: "Why are they **cheap**?",
+		{card: deck.Card{ID: "q1-f1", Deck: "guide", Kind: deck.KindFollowUp, Parent: "q1", Front: "Why are they **cheap**?",
 			Back: "Small, growable stacks.", Tags: []string{"go"}}, parent: &q1, progress: progress(false,
 			fsrs.ReviewEvent{Time: at(-time.Hour), Rating: fsrs.Again, Duration: 3 * time.Second})},
-		{card: Card{ID: "hola", Deck: "Lang::Spanish", Kind: KindBasic, Front: "hola", Back: "hello"}},
-		{card: Card{ID: "adios", Deck: "Lang::Spanish", Kind: KindBasic, Front: "adiós & <bye>", Back: "goodbye 1 < 2"}, progress: progress(true,
+		{card: deck.Card{ID: "hola", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "hola", Back: "hello"}},
+		{card: deck.Card{ID: "adios", Deck: "Lang::Spanish", Kind: deck.KindBasic, Front: "adiós & <bye>", Back: "goodbye 1 < 2"}, progress: progress(true,
 			fsrs.ReviewEvent{Time: at(-10 * 24 * time.Hour), Rating: fsrs.Easy, Duration: 2 * time.Second},
 			fsrs.ReviewEvent{Time: at(-3 * 24 * time.Hour), Rating: fsrs.Good, Duration: 4 * time.Second})},
-		{card: Card{ID: "p1", Deck: "guide", Kind: KindPrompt, Front: "Explain a `select` statement.", Back: "1. waits\n2. picks one ready case"}, progress: progress(false,
+		{card: deck.Card{ID: "p1", Deck: "guide", Kind: deck.KindPrompt, Front: "Explain a `select` statement.", Back: "1. waits\n2. picks one ready case"}, progress: progress(false,
 			fsrs.ReviewEvent{Time: at(-40 * 24 * time.Hour), Rating: fsrs.Good, Duration: 5 * time.Second},
 			fsrs.ReviewEvent{Time: at(-40*24*time.Hour + 10*time.Minute), Rating: fsrs.Good, Duration: 5 * time.Second},
 			fsrs.ReviewEvent{Time: at(-25 * 24 * time.Hour), Rating: fsrs.Good, Duration: 5 * time.Second})},
 	}
 }
 
-func exportAPKG(t testing.TB, cases []exportCase, opt APKGOptions) []byte {
+func exportAPKG(t testing.TB, cases []exportCase, opt Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := NewAPKGWriter(&buf, opt)
+	w, err := NewWriter(&buf, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestWriteAPKGIndependent(t *testing.T) {
 	for _, sched := range []bool{false, true} {
 		t.Run("scheduling="+strconv.FormatBool(sched), func(t *testing.T) {
 			cases := exportCases(t)
-			data := exportAPKG(t, cases, APKGOptions{WithScheduling: sched, Now: exportNow})
+			data := exportAPKG(t, cases, Options{WithScheduling: sched, Now: exportNow})
 			dir, names := unzipAPKG(t, data)
 			if strings.Join(names, ",") != "collection.anki2,media" {
 				t.Errorf("members = %q, want collection.anki2 and media only (Legacy1, no meta)", names)
@@ -595,8 +596,8 @@ func TestWriteAPKGStable(t *testing.T) {
 		return out
 	}
 	cases := exportCases(t)
-	a := ids(exportAPKG(t, cases, APKGOptions{WithScheduling: true, Now: exportNow}))
-	b := ids(exportAPKG(t, cases, APKGOptions{Now: exportNow.Add(72 * time.Hour)}))
+	a := ids(exportAPKG(t, cases, Options{WithScheduling: true, Now: exportNow}))
+	b := ids(exportAPKG(t, cases, Options{Now: exportNow.Add(72 * time.Hour)}))
 	if len(a) != len(cases) || len(a) != len(b) {
 		t.Fatalf("%d and %d notes", len(a), len(b))
 	}
@@ -619,17 +620,17 @@ func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 func TestWriteAPKGErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		cards []Card
+		cards []deck.Card
 		want  string
 	}{
-		{"duplicate", []Card{{ID: "a", Deck: "d", Front: "x"}, {ID: "a", Deck: "d", Front: "y"}}, `card "a" in deck "d": added twice`},
-		{"bad id", []Card{{ID: "a b", Deck: "d", Front: "x"}}, "has a space"},
-		{"bad deck", []Card{{ID: "a", Deck: "", Front: "x"}}, "empty deck name"},
-		{"empty front", []Card{{ID: "a", Deck: "d", Front: "  "}}, "empty front"},
+		{"duplicate", []deck.Card{{ID: "a", Deck: "d", Front: "x"}, {ID: "a", Deck: "d", Front: "y"}}, `card "a" in deck "d": added twice`},
+		{"bad id", []deck.Card{{ID: "a b", Deck: "d", Front: "x"}}, "has a space"},
+		{"bad deck", []deck.Card{{ID: "a", Deck: "", Front: "x"}}, "empty deck name"},
+		{"empty front", []deck.Card{{ID: "a", Deck: "d", Front: "  "}}, "empty front"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, err := NewAPKGWriter(io.Discard, APKGOptions{Now: exportNow})
+			w, err := NewWriter(io.Discard, Options{Now: exportNow})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -659,11 +660,11 @@ func TestWriteAPKGRevlogIDs(t *testing.T) {
 			p.Log = append(p.Log, ExportReview{Time: base.Add(time.Duration(o) * time.Millisecond), Rating: fsrs.Good,
 				Before: fsrs.Card{State: fsrs.Review}, After: p.State})
 		}
-		return exportCase{card: Card{ID: id, Deck: "d", Front: id}, progress: p}
+		return exportCase{card: deck.Card{ID: id, Deck: "d", Front: id}, progress: p}
 	}
 	cases := []exportCase{card("a", 0, 0, 1, 5), card("b", 0, 1, 2), card("c", 3, 3, 3, 9), card("d", -5, 100)}
 	read := func() [][2]int64 {
-		data := exportAPKG(t, cases, APKGOptions{WithScheduling: true, Now: exportNow})
+		data := exportAPKG(t, cases, Options{WithScheduling: true, Now: exportNow})
 		dir, _ := unzipAPKG(t, data)
 		db, err := apkgOpenHostileDB(filepath.Join(dir, "collection.anki2"))
 		if err != nil {

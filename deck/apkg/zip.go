@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -18,7 +18,7 @@ type apkgArchive struct {
 	name    string // the file as errors name it
 	f       *os.File
 	zr      *zip.Reader
-	lim     APKGLimits
+	lim     Limits
 	members map[string]*zip.File
 	total   int64 // decompressed bytes handed out so far
 }
@@ -26,7 +26,7 @@ type apkgArchive struct {
 // openAPKGArchive opens path as a zip after checking its size and counting
 // its central directory entries: archive/zip would otherwise allocate a File
 // for every header in the directory before we could look at the count.
-func openAPKGArchive(path, name string, lim APKGLimits) (*apkgArchive, error) {
+func openAPKGArchive(path, name string, lim Limits) (*apkgArchive, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func openAPKGArchive(path, name string, lim APKGLimits) (*apkgArchive, error) {
 	return a, nil
 }
 
-func newAPKGArchive(f *os.File, name string, lim APKGLimits) (*apkgArchive, error) {
+func newAPKGArchive(f *os.File, name string, lim Limits) (*apkgArchive, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, apkgError(name, "%v", err)

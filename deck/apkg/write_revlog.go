@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"cmp"
@@ -88,12 +88,12 @@ func apkgGetPair(b []byte) apkgPair {
 	return apkgPair{int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint64(b[8:]))}
 }
 
-func (w *APKGWriter) newPairSorter(name string) *extsort.Sorter[apkgPair] {
+func (w *Writer) newPairSorter(name string) *extsort.Sorter[apkgPair] {
 	return extsort.New(name, w.dir, apkgSortMemory/16, 16, apkgPairCompare, apkgPutPair, apkgGetPair)
 }
 
 // addRev queues a review row for the revlog.
-func (w *APKGWriter) addRev(r apkgRev) error {
+func (w *Writer) addRev(r apkgRev) error {
 	if w.revSeq == math.MaxUint32 {
 		return errors.New("more than 4294967295 reviews")
 	}
@@ -105,7 +105,7 @@ func (w *APKGWriter) addRev(r apkgRev) error {
 // writeRevlog writes the revlog table and its indexes. Rows go in (time,
 // card, order added) order, each taking id max(its time, previous id + 1)
 // so ids are unique.
-func (w *APKGWriter) writeRevlog(c *apkgCollection) error {
+func (w *Writer) writeRevlog(c *apkgCollection) error {
 	revlog, byUsn, byCard := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	cids := w.newPairSorter("revlog-cid")
 	defer cids.Close()

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/srs-tool/srs/deck"
 )
 
-// TestReadAPKGHostile feeds ReadAPKG packages built to hurt it. Each must
+// TestReadAPKGHostile feeds Read packages built to hurt it. Each must
 // fail with a one-line error naming the file, without panicking.
 func TestReadAPKGHostile(t *testing.T) {
 	zeros := make([]byte, 8<<20)
@@ -36,8 +38,8 @@ func TestReadAPKGHostile(t *testing.T) {
 	tests := []struct {
 		name string
 		data []byte
-		lim  *APKGLimits // nil: DefaultAPKGLimits
-		want string      // substring of the error
+		lim  *Limits // nil: DefaultLimits
+		want string  // substring of the error
 	}{
 		{"not a zip", []byte("this is not a zip file at all"), nil, "not a valid zip archive"},
 		{"empty file", nil, nil, "not a valid zip archive"},
@@ -51,10 +53,10 @@ func TestReadAPKGHostile(t *testing.T) {
 		{"deflate bomb", fxZip(t, []zipMember{{"collection.anki2", zeros, zip.Deflate}}), nil, "likely zip bomb"},
 		{"zstd bomb", fxZip(t, []zipMember{{"meta", []byte{8, 3}, zip.Store}, {"collection.anki21b", fxZstd(t, zeros), zip.Store}}), nil, "likely zip bomb"},
 		{"entry over size limit", fxZip(t, []zipMember{{"collection.anki2", zeros[:3<<20], zip.Store}}),
-			&APKGLimits{MaxEntrySize: 2 << 20}, "past the limit of 2097152 bytes"},
-		{"total over limit", good, &APKGLimits{MaxTotalSize: 4096}, "total limit of 4096"},
-		{"file over size limit", good, &APKGLimits{MaxFileSize: 1000}, "over the limit of 1000"},
-		{"too many entries", manyMembers(20), &APKGLimits{MaxEntries: 10}, "more than 10 members"},
+			&Limits{MaxEntrySize: 2 << 20}, "past the limit of 2097152 bytes"},
+		{"total over limit", good, &Limits{MaxTotalSize: 4096}, "total limit of 4096"},
+		{"file over size limit", good, &Limits{MaxFileSize: 1000}, "over the limit of 1000"},
+		{"too many entries", manyMembers(20), &Limits{MaxEntries: 10}, "more than 10 members"},
 		{"duplicate member", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"collection.anki2", schema11, zip.Store}}), nil, "appears twice"},
 		{"unsupported method", fxZip(t, []zipMember{{"collection.anki2", schema11, 12}}), nil, "unsupported compression method 12"},
 		{"media name escapes", fxZip(t, []zipMember{{"collection.anki2", schema11, zip.Store}, {"0", []byte("x"), zip.Store}, {"media", []byte(`{"0":"../x"}`), zip.Store}}),
@@ -86,8 +88,8 @@ func TestReadAPKGHostile(t *testing.T) {
 		{"field count mismatch", buildAPKGBytes(t, fxLegacy1, badFields), nil,
 			`notes id 1700000000010: note has 3 fields, note type "Basic" has 2`},
 		{"unknown note type", buildAPKGBytes(t, fxLegacy1, noModel), nil, "notes id 1700000000010: note type id 42 is not in the package"},
-		{"field over limit", good, &APKGLimits{MaxFieldSize: 10}, "over the limit of 10"},
-		{"too many notes", good, &APKGLimits{MaxNotes: 2}, "notes has 6 rows, over the limit of 2"},
+		{"field over limit", good, &Limits{MaxFieldSize: 10}, "over the limit of 10"},
+		{"too many notes", good, &Limits{MaxNotes: 2}, "notes has 6 rows, over the limit of 2"},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -96,13 +98,13 @@ func TestReadAPKGHostile(t *testing.T) {
 			if err := os.WriteFile(path, tt.data, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			lim := DefaultAPKGLimits
+			lim := DefaultLimits
 			if tt.lim != nil {
 				lim = *tt.lim
 			}
-			d, err := ReadAPKG(path, ParseOptions{File: "hostile.apkg"}, lim)
+			d, err := Read(path, deck.ParseOptions{File: "hostile.apkg"}, lim)
 			if err == nil {
-				t.Fatalf("ReadAPKG succeeded with %d cards; want an error containing %q", len(d.Cards), tt.want)
+				t.Fatalf("Read succeeded with %d cards; want an error containing %q", len(d.Cards), tt.want)
 			}
 			msg := err.Error()
 			t.Log(msg)
@@ -141,7 +143,7 @@ func TestReadAPKGHostileMediaHash(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "x.apkg")
 	os.WriteFile(path, fxZip(t, ms), 0o600)
-	_, err = ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+	_, err = Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err == nil || !strings.Contains(err.Error(), `zip member "0" (media file "diagram.png"): SHA-1 does not match`) {
 		t.Fatalf("err = %v, want a SHA-1 mismatch", err)
 	}

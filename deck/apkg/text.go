@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"crypto/sha1"

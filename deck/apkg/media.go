@@ -1,9 +1,11 @@
-package deck
+package apkg
 
 import (
 	"encoding/json"
 	"sort"
 	"strconv"
+
+	"github.com/srs-tool/srs/deck"
 )
 
 // apkgMaxMediaMap bounds the media map member itself.
@@ -83,7 +85,7 @@ func (r *apkgReader) readMedia(a *apkgArchive) error {
 				return r.errorf("zip member %q (media file %q): %v", e.member, name, err)
 			}
 		}
-		r.d.Media = append(r.d.Media, Media{Name: name, Data: data})
+		r.d.Media = append(r.d.Media, deck.Media{Name: name, Data: data})
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/htmlmd"
 )
@@ -25,17 +26,17 @@ func TestAPKGRoundTrip(t *testing.T) {
 		t.Run("scheduling="+strconv.FormatBool(sched), func(t *testing.T) {
 			cases := exportCases(t)
 			path := filepath.Join(t.TempDir(), "out.apkg")
-			if err := os.WriteFile(path, exportAPKG(t, cases, APKGOptions{WithScheduling: sched, Now: exportNow}), 0o600); err != nil {
+			if err := os.WriteFile(path, exportAPKG(t, cases, Options{WithScheduling: sched, Now: exportNow}), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+			d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(d.Warnings) != 0 {
 				t.Errorf("warnings: %q", d.Warnings)
 			}
-			got := map[string]Card{}
+			got := map[string]deck.Card{}
 			for _, c := range d.Cards {
 				got[c.Key()] = c
 			}
@@ -91,7 +92,7 @@ func TestAPKGRoundTrip(t *testing.T) {
 	}
 }
 
-func keys(m map[string]Card) []string {
+func keys(m map[string]deck.Card) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -104,8 +105,8 @@ func keys(m map[string]Card) []string {
 func TestAPKGRoundTripDeckOverride(t *testing.T) {
 	cases := exportCases(t)
 	path := filepath.Join(t.TempDir(), "out.apkg")
-	os.WriteFile(path, exportAPKG(t, cases[:2], APKGOptions{Now: exportNow}), 0o600)
-	d, err := ReadAPKG(path, ParseOptions{Deck: "imported"}, DefaultAPKGLimits)
+	os.WriteFile(path, exportAPKG(t, cases[:2], Options{Now: exportNow}), 0o600)
+	d, err := Read(path, deck.ParseOptions{Deck: "imported"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +125,8 @@ func TestAPKGRoundTripDeckOverride(t *testing.T) {
 func TestAPKGRoundTripPartial(t *testing.T) {
 	cases := exportCases(t)
 	path := filepath.Join(t.TempDir(), "out.apkg")
-	os.WriteFile(path, exportAPKG(t, cases[1:2], APKGOptions{Now: exportNow}), 0o600)
-	d, err := ReadAPKG(path, ParseOptions{}, DefaultAPKGLimits)
+	os.WriteFile(path, exportAPKG(t, cases[1:2], Options{Now: exportNow}), 0o600)
+	d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,12 +167,12 @@ func TestAPKGKeptMarkdown(t *testing.T) {
 // directory, read back as the package's media; a missing one is named.
 func TestAPKGExportMedia(t *testing.T) {
 	media := fstest.MapFS{"diagram.png": {Data: []byte("\x89PNG fake")}, "say.mp3": {Data: []byte("ID3 fake")}}
-	cards := []Card{
-		{ID: "img", Deck: "d", Kind: KindBasic, Front: "What is drawn?", Back: "![the diagram](diagram.png) and [sound:say.mp3]"},
-		{ID: "gone", Deck: "d", Kind: KindBasic, Front: "Missing?", Back: "![](nothere.png) ![](https://example.com/x.png)"},
+	cards := []deck.Card{
+		{ID: "img", Deck: "d", Kind: deck.KindBasic, Front: "What is drawn?", Back: "![the diagram](diagram.png) and [sound:say.mp3]"},
+		{ID: "gone", Deck: "d", Kind: deck.KindBasic, Front: "Missing?", Back: "![](nothere.png) ![](https://example.com/x.png)"},
 	}
 	var buf bytes.Buffer
-	w, err := NewAPKGWriter(&buf, APKGOptions{Now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Media: media})
+	w, err := NewWriter(&buf, Options{Now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Media: media})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestAPKGExportMedia(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "m.apkg")
 	os.WriteFile(path, buf.Bytes(), 0o600)
-	d, err := ReadAPKG(path, ParseOptions{File: "m.apkg"}, DefaultAPKGLimits)
+	d, err := Read(path, deck.ParseOptions{File: "m.apkg"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestAPKGExportMedia(t *testing.T) {
 // the same revlog as ExportProgress.Log would give.
 func TestAPKGAddReview(t *testing.T) {
 	t0 := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
-	cards := []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: KindBasic, Front: "B?", Back: "b"}}
+	cards := []deck.Card{{ID: "a", Deck: "d", Kind: deck.KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: deck.KindBasic, Front: "B?", Back: "b"}}
 	reviews := []struct {
 		id string
 		r  ExportReview
@@ -215,7 +216,7 @@ func TestAPKGAddReview(t *testing.T) {
 		{"a", ExportReview{Time: t0.Add(72 * time.Hour), Rating: fsrs.Easy, Duration: 2 * time.Second}},
 	}
 	var buf bytes.Buffer
-	w, err := NewAPKGWriter(&buf, APKGOptions{Now: t0.Add(100 * time.Hour), WithScheduling: true})
+	w, err := NewWriter(&buf, Options{Now: t0.Add(100 * time.Hour), WithScheduling: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func TestAPKGAddReview(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "r.apkg")
 	os.WriteFile(path, buf.Bytes(), 0o600)
-	d, err := ReadAPKG(path, ParseOptions{File: "r.apkg"}, DefaultAPKGLimits)
+	d, err := Read(path, deck.ParseOptions{File: "r.apkg"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,10 +247,10 @@ func TestAPKGAddReview(t *testing.T) {
 	for k, p := range d.Progress {
 		got[k] = p.Reviews
 	}
-	if a := got[Key("d", "a")]; len(a) != 2 || !a[0].Time.Equal(t0) || a[1].Rating != fsrs.Easy || a[0].Duration != 3*time.Second {
+	if a := got[deck.Key("d", "a")]; len(a) != 2 || !a[0].Time.Equal(t0) || a[1].Rating != fsrs.Easy || a[0].Duration != 3*time.Second {
 		t.Fatalf("card a reviews %+v", a)
 	}
-	if b := got[Key("d", "b")]; len(b) != 1 || b[0].Rating != fsrs.Again {
+	if b := got[deck.Key("d", "b")]; len(b) != 1 || b[0].Rating != fsrs.Again {
 		t.Fatalf("card b reviews %+v", b)
 	}
 }
@@ -259,8 +260,8 @@ func TestAPKGAddReview(t *testing.T) {
 // out the same as when every card comes first.
 func TestAPKGAddAfterReview(t *testing.T) {
 	t0 := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
-	cards := []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: KindBasic, Front: "B?", Back: "b"},
-		{ID: "c", Deck: "e", Kind: KindBasic, Front: "C?", Back: "c"}}
+	cards := []deck.Card{{ID: "a", Deck: "d", Kind: deck.KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: deck.KindBasic, Front: "B?", Back: "b"},
+		{ID: "c", Deck: "e", Kind: deck.KindBasic, Front: "C?", Back: "c"}}
 	st := fsrs.Card{State: fsrs.Review, Due: t0.Add(200 * time.Hour), LastReview: t0.Add(72 * time.Hour), Stability: 8, Difficulty: 5, Reps: 2}
 	reviews := []struct {
 		id string
@@ -271,11 +272,11 @@ func TestAPKGAddAfterReview(t *testing.T) {
 	}
 	export := func(lateAfter int, wait bool) []byte {
 		var buf bytes.Buffer
-		w, err := NewAPKGWriter(&buf, APKGOptions{Now: t0.Add(100 * time.Hour), WithScheduling: true})
+		w, err := NewWriter(&buf, Options{Now: t0.Add(100 * time.Hour), WithScheduling: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		add := func(c Card) {
+		add := func(c deck.Card) {
 			if err := w.Add(c, nil, &ExportProgress{State: st}); err != nil {
 				t.Fatal(err)
 			}
@@ -326,11 +327,11 @@ func TestAPKGAddAfterReview(t *testing.T) {
 		}
 		path := filepath.Join(t.TempDir(), "late.apkg")
 		os.WriteFile(path, got, 0o600)
-		d, err := ReadAPKG(path, ParseOptions{File: "late.apkg"}, DefaultAPKGLimits)
+		d, err := Read(path, deck.ParseOptions{File: "late.apkg"}, DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Cards) != 3 || len(d.Progress[Key("e", "c")].Reviews) != 1 || len(d.Progress[Key("d", "a")].Reviews) != 1 {
+		if len(d.Cards) != 3 || len(d.Progress[deck.Key("e", "c")].Reviews) != 1 || len(d.Progress[deck.Key("d", "a")].Reviews) != 1 {
 			t.Errorf("wait %v: %d cards, progress %+v", wait, len(d.Cards), d.Progress)
 		}
 	}

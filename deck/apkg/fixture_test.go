@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -19,7 +19,7 @@ import (
 )
 
 // Test fixtures: Anki packages built here, following Anki's schema, in the
-// three layouts ReadAPKG accepts. Nothing in them comes from our writer.
+// three layouts Read accepts. Nothing in them comes from our writer.
 
 type fxNotetype struct {
 	id     int64

@@ -1,11 +1,9 @@
-package deck
-
-// Anki packages (.apkg).
+// Package apkg reads and writes Anki packages (.apkg).
 //
 // An .apkg is a zip archive holding an Anki collection (an SQLite database),
 // a map from zip member names to media file names, and the media files.
-// Anki has written three layouts over the years; ReadAPKG reads all of them
-// and APKGWriter writes the oldest, which every Anki client still imports:
+// Anki has written three layouts over the years; Read reads all of them
+// and Writer writes the oldest, which every Anki client still imports:
 //
 //   - Legacy1: collection.anki2 (SQLite, schema 11, note types and decks as
 //     JSON in the col table), a JSON media map and raw media members.
@@ -20,7 +18,7 @@ package deck
 // The variant is detected as Anki does it: "meta" when present, otherwise
 // collection.anki21 means Legacy2 and anything else Legacy1.
 //
-// Packages come from strangers, so reading them is bounded by APKGLimits:
+// Packages come from strangers, so reading them is bounded by Limits:
 // the file size, the number of zip members, the decompressed size of each
 // member and of all of them together (counted as bytes arrive; declared sizes
 // are never trusted), the compression ratio of large members, the number of
@@ -28,6 +26,7 @@ package deck
 // into a private temporary file and opened read-only with trusted_schema off
 // and defensive mode on; it is integrity-checked and only fixed SELECTs run on
 // tables that must really be tables (a view or trigger could run SQL).
+package apkg
 
 import (
 	"errors"
@@ -39,10 +38,10 @@ import (
 	"github.com/srs-tool/srs/fsrs"
 )
 
-// APKGLimits bounds what ReadAPKG accepts from an untrusted package. A zero
-// or negative field means "no limit" for that quantity; use DefaultAPKGLimits
+// Limits bounds what Read accepts from an untrusted package. A zero
+// or negative field means "no limit" for that quantity; use DefaultLimits
 // unless you have a reason not to.
-type APKGLimits struct {
+type Limits struct {
 	MaxFileSize  int64   // bytes of the .apkg file itself
 	MaxEntries   int     // zip members
 	MaxEntrySize int64   // decompressed bytes of any one member (the collection included)
@@ -52,10 +51,10 @@ type APKGLimits struct {
 	MaxFieldSize int     // bytes of one note field
 }
 
-// DefaultAPKGLimits are generous for real collections (Anki's own exports of
+// DefaultLimits are generous for real collections (Anki's own exports of
 // large shared decks stay far below them) and small enough that a hostile
 // package cannot exhaust a laptop.
-var DefaultAPKGLimits = APKGLimits{
+var DefaultLimits = Limits{
 	MaxFileSize:  512 << 20,
 	MaxEntries:   100_000,
 	MaxEntrySize: 1 << 30,
@@ -70,8 +69,8 @@ var DefaultAPKGLimits = APKGLimits{
 // far better than 100:1.
 const apkgRatioFloor = 1 << 20
 
-// APKGOptions configures an APKGWriter.
-type APKGOptions struct {
+// Options configures an Writer.
+type Options struct {
 	// WithScheduling writes each card's state, suspension and review log.
 	// Anki imports them only when the user ticks "Import any learning
 	// progress"; without it every card arrives new.
@@ -93,7 +92,7 @@ type APKGOptions struct {
 	Media fs.FS
 }
 
-// ExportProgress is one card's scheduling as APKGWriter.Add receives it.
+// ExportProgress is one card's scheduling as Writer.Add receives it.
 type ExportProgress struct {
 	State            fsrs.Card
 	Suspended        bool

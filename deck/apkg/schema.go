@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"crypto/sha256"
@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// What APKGWriter puts in a package besides the notes: Anki's schema 11 and
+// What Writer puts in a package besides the notes: Anki's schema 11 and
 // the col row's JSON (note types, decks, deck options, collection config)
 // with every key Anki's importer requires (rslib/src/notetype/schema11.rs,
 // decks/schema11.rs, deckconfig/schema11.rs; older Python importers read
@@ -16,7 +16,7 @@ import (
 
 // apkgSchema11 is Anki's collection schema 11 (rslib/src/storage/schema11.sql).
 // notes.sfld is declared integer on purpose: numeric sort fields then sort
-// numerically. APKGWriter writes the B-trees these statements describe
+// numerically. Writer writes the B-trees these statements describe
 // itself (writeNotes, writeRevlog) and keeps the statements, in this order,
 // in sqlite_schema.
 const apkgSchema11 = `CREATE TABLE col (

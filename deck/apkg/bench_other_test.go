@@ -1,5 +1,5 @@
 //go:build !unix
 
-package deck
+package apkg
 
 func peakRSS() int64 { return 0 }

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 )
 
@@ -69,15 +70,15 @@ func (r *apkgReader) loadRevlog() error {
 
 // cardProgress turns a card row and its revlog into Progress, or reports
 // that there is nothing to keep (a new card never reviewed).
-func (r *apkgReader) cardProgress(c apkgCardRow) (Progress, bool) {
-	p := Progress{Suspended: c.queue == -1, Reviews: r.reviews[c.id]}
+func (r *apkgReader) cardProgress(c apkgCardRow) (deck.Progress, bool) {
+	p := deck.Progress{Suspended: c.queue == -1, Reviews: r.reviews[c.id]}
 	if len(p.Reviews) == 0 && c.typ == 2 {
 		if st, ok := r.sm2State(c); ok {
 			p.State = st
 		}
 	}
 	if len(p.Reviews) == 0 && c.typ == 0 && !p.Suspended {
-		return Progress{}, false
+		return deck.Progress{}, false
 	}
 	return p, true
 }

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"encoding/binary"
@@ -59,7 +59,7 @@ func apkgReadSpill(b []byte) (apkgSpilledCard, error) {
 // Day-based due dates are written as absolute day numbers here and made
 // relative to the collection's creation day in Close, once the earliest
 // day is known.
-func (w *APKGWriter) schedule(p *ExportProgress) apkgSched {
+func (w *Writer) schedule(p *ExportProgress) apkgSched {
 	if !w.opt.WithScheduling || p == nil || p.State.State == fsrs.New {
 		w.newPos++
 		s := apkgSched{due: int64(w.newPos)}
@@ -135,7 +135,7 @@ func apkgCardData(st fsrs.Card, p *ExportProgress) string {
 // review computes one revlog row (anki-apkg.md §2, §5). Revlog ids are
 // answer times in ms and must be unique (Anki drops duplicates on import);
 // Close moves colliding rows on by a millisecond.
-func (w *APKGWriter) review(e ExportReview, cid int64) (apkgRev, error) {
+func (w *Writer) review(e ExportReview, cid int64) (apkgRev, error) {
 	if e.Rating < fsrs.Again || e.Rating > fsrs.Easy {
 		return apkgRev{}, fmt.Errorf("review at %s: rating %d", e.Time.Format(time.RFC3339), e.Rating)
 	}
@@ -188,7 +188,7 @@ func apkgRevlogInterval(c fsrs.Card, from time.Time) int64 {
 
 // dayNumber is the user's day t falls on (days start at 04:00 local, as
 // conf.rollover says), counted from 1970-01-01, and when that day starts.
-func (w *APKGWriter) dayNumber(t time.Time) (int64, time.Time) {
+func (w *Writer) dayNumber(t time.Time) (int64, time.Time) {
 	start := fsrs.DayOf(t, w.loc, 4).Start
 	l := start.In(w.loc)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400, start
@@ -196,14 +196,14 @@ func (w *APKGWriter) dayNumber(t time.Time) (int64, time.Time) {
 
 // seeDay lowers minDay to t's day. Reviews come mostly in time order, so
 // most fall on or after the earliest day seen and need no calendar work.
-func (w *APKGWriter) seeDay(t time.Time) {
+func (w *Writer) seeDay(t time.Time) {
 	if !t.Before(w.minDayT) {
 		return
 	}
 	w.minDay, w.minDayT = w.dayNumber(t)
 }
 
-func (w *APKGWriter) dueDay(t time.Time) int64 {
+func (w *Writer) dueDay(t time.Time) int64 {
 	d, start := w.dayNumber(t)
 	if d < w.minDay {
 		w.minDay, w.minDayT = d, start

@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/htmlmd"
@@ -33,7 +34,7 @@ import (
 	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
-// APKGWriter writes cards as an Anki package in the Legacy1 layout:
+// Writer writes cards as an Anki package in the Legacy1 layout:
 // collection.anki2 (schema 11) and an empty JSON media map, which every
 // Anki client imports (desktop, AnkiDroid, AnkiMobile) through the same
 // importer as its own packages.
@@ -44,7 +45,7 @@ import (
 // note's guid is derived from the card's deck and ID, so exporting again
 // updates the same Anki notes instead of duplicating them; the Source field
 // ("srs:<id> <deck>") and the tags "kind::<kind>" and "parent::<id>" let
-// ReadAPKG give the cards back their srs identity.
+// Read give the cards back their srs identity.
 //
 // Close writes collection.anki2 itself, page by page (internal/sqlitefile).
 // SQLite wants each table's rows in rowid order, and note ids are hashes,
@@ -63,9 +64,9 @@ import (
 const apkgSortMemory = 8 << 20
 
 // Close.
-type APKGWriter struct {
+type Writer struct {
 	out    io.Writer
-	opt    APKGOptions
+	opt    Options
 	now    time.Time
 	loc    *time.Location
 	prefix string
@@ -113,7 +114,7 @@ type APKGWriter struct {
 
 // apkgJob is one card on its way through the pipeline.
 type apkgJob struct {
-	card        Card
+	card        deck.Card
 	parentFront *string
 	nid, did    int64
 	guid, tags  string
@@ -123,9 +124,9 @@ type apkgJob struct {
 	csum       int64
 }
 
-// NewAPKGWriter starts a package that Close writes to w.
-func NewAPKGWriter(w io.Writer, opt APKGOptions) (*APKGWriter, error) {
-	aw := &APKGWriter{out: w, opt: opt, now: opt.Now, prefix: opt.DeckPrefix,
+// NewWriter starts a package that Close writes to w.
+func NewWriter(w io.Writer, opt Options) (*Writer, error) {
+	aw := &Writer{out: w, opt: opt, now: opt.Now, prefix: opt.DeckPrefix,
 		decks: map[string]int64{}, deckIDs: map[int64]string{}, noteIDs: map[int64]struct{}{}}
 	if aw.now.IsZero() {
 		aw.now = time.Now()
@@ -143,7 +144,7 @@ func NewAPKGWriter(w io.Writer, opt APKGOptions) (*APKGWriter, error) {
 	return aw, nil
 }
 
-func (w *APKGWriter) open() error {
+func (w *Writer) open() error {
 	dir, err := os.MkdirTemp("", "srs-apkg-*")
 	if err != nil {
 		return err
@@ -160,7 +161,7 @@ func (w *APKGWriter) open() error {
 }
 
 // start launches the renderers and the row writer.
-func (w *APKGWriter) start() {
+func (w *Writer) start() {
 	n := min(runtime.GOMAXPROCS(0), 8)
 	w.jobs = make(chan *apkgJob, 64*n)
 	w.rows = make(chan *apkgJob, 256)
@@ -189,7 +190,7 @@ func (w *APKGWriter) start() {
 }
 
 // fail records the first asynchronous error.
-func (w *APKGWriter) fail(err error) {
+func (w *Writer) fail(err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.async == nil {
@@ -197,14 +198,14 @@ func (w *APKGWriter) fail(err error) {
 	}
 }
 
-func (w *APKGWriter) asyncErr() error {
+func (w *Writer) asyncErr() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.async
 }
 
 // stop closes the pipeline and waits for it to drain.
-func (w *APKGWriter) stop() {
+func (w *Writer) stop() {
 	if w.jobs == nil {
 		return
 	}
@@ -218,7 +219,7 @@ func (w *APKGWriter) stop() {
 // Add writes one card. parent is the question a follow-up belongs to (its
 // front is shown above the follow-up); p is the card's scheduling, used
 // only WithScheduling (nil means new).
-func (w *APKGWriter) Add(c Card, parent *Card, p *ExportProgress) error {
+func (w *Writer) Add(c deck.Card, parent *deck.Card, p *ExportProgress) error {
 	if w.err == nil {
 		if err := w.asyncErr(); err != nil {
 			w.err = fmt.Errorf("apkg export: %w", err)
@@ -255,11 +256,11 @@ func (w *APKGWriter) Add(c Card, parent *Card, p *ExportProgress) error {
 
 // prepare does the part of Add that must happen in order: checks, ids,
 // decks, scheduling and the review log.
-func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob, error) {
-	if err := ValidateID(c.ID); err != nil {
+func (w *Writer) prepare(c deck.Card, parent *deck.Card, p *ExportProgress) (*apkgJob, error) {
+	if err := deck.ValidateID(c.ID); err != nil {
 		return nil, err
 	}
-	if err := ValidateDeckName(c.Deck); err != nil {
+	if err := deck.ValidateDeckName(c.Deck); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(c.Front) == "" {
@@ -278,7 +279,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 	}
 	kind := c.Kind
 	if kind == "" {
-		kind = KindBasic
+		kind = deck.KindBasic
 	}
 	tags = append(tags, apkgKindTag+string(kind))
 	if c.Parent != "" {
@@ -332,7 +333,7 @@ func (w *APKGWriter) prepare(c Card, parent *Card, p *ExportProgress) (*apkgJob,
 // Reviews may come in any order; Close writes them sorted. The first call
 // starts writing the notes of the cards added so far; cards are best all
 // added before it, as a card added later makes Close write them again.
-func (w *APKGWriter) AddReview(deckName, id string, e ExportReview) error {
+func (w *Writer) AddReview(deckName, id string, e ExportReview) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -522,7 +523,7 @@ func apkgKeptMarkdown(field string) (string, bool) {
 }
 
 // deck returns the id of Anki deck name, registering it and its parents.
-func (w *APKGWriter) deck(name string) int64 {
+func (w *Writer) deck(name string) int64 {
 	if id, ok := w.decks[name]; ok {
 		return id
 	}
@@ -542,8 +543,8 @@ func (w *APKGWriter) deck(name string) int64 {
 // used and day-based due dates made relative to it, the review log in id
 // order, indexes, rollback journal mode so no WAL file is needed), zips it
 // with an empty media map and writes the package to the writer given to
-// NewAPKGWriter.
-func (w *APKGWriter) Close() error {
+// NewWriter.
+func (w *Writer) Close() error {
 	if w.closed {
 		return w.err
 	}
@@ -568,7 +569,7 @@ func (w *APKGWriter) Close() error {
 	return nil
 }
 
-func (w *APKGWriter) finish() error {
+func (w *Writer) finish() error {
 	if err := w.notesWritten(); err != nil {
 		return err
 	}
@@ -623,7 +624,7 @@ func (w *APKGWriter) finish() error {
 
 // writeZip writes the package: the collection, whose pages after the first
 // are already compressed, then the media.
-func (w *APKGWriter) writeZip(page1 []byte, collection *pdeflate.Writer) error {
+func (w *Writer) writeZip(page1 []byte, collection *pdeflate.Writer) error {
 	zw := zip.NewWriter(w.out)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
@@ -672,7 +673,7 @@ func (w *APKGWriter) writeZip(page1 []byte, collection *pdeflate.Writer) error {
 var apkgMediaRefRE = regexp.MustCompile(`!\[[^\]]*\]\(<?([^)\s>]+)>?\)|\[sound:([^\]]+)\]`)
 
 // noteMedia records the plain file names c refers to, for writeZip.
-func (w *APKGWriter) noteMedia(c *Card) {
+func (w *Writer) noteMedia(c *deck.Card) {
 	if w.opt.Media == nil {
 		return
 	}
@@ -694,7 +695,7 @@ func (w *APKGWriter) noteMedia(c *Card) {
 }
 
 // cleanup releases the pipeline, the temporary files and their directory.
-func (w *APKGWriter) cleanup() {
+func (w *Writer) cleanup() {
 	w.stop()
 	w.waitNotes()
 	if w.coll != nil {

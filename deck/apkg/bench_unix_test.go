@@ -1,6 +1,6 @@
 //go:build unix
 
-package deck
+package apkg
 
 import (
 	"runtime"

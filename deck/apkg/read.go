@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"database/sql"
@@ -14,6 +14,7 @@ import (
 	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 )
 
@@ -24,7 +25,7 @@ const (
 	apkgLatest  = 3
 )
 
-// ReadAPKG reads an Anki package (any of the three layouts described at
+// Read reads an Anki package (any of the three layouts described at
 // the top of apkg.go) into a Deck, within lim.
 //
 // Every card of every note becomes an srs card of kind basic whose ID is
@@ -34,7 +35,7 @@ const (
 // template shows, the back the other non-empty fields, labelled with their
 // names when the note type has more than two. Cloze notes give one card per
 // cloze number, ID guid+".c"+n. Notes of srs's own note type (written by
-// APKGWriter) get back their srs ID, deck, kind and parent.
+// Writer) get back their srs ID, deck, kind and parent.
 //
 // Decks keep Anki's names ("Lang::Spanish") unless opt.Deck overrides them.
 // Deck.Media holds the media files the imported notes refer to. Deck.Progress
@@ -42,7 +43,7 @@ const (
 // as Reviews (Anki's user ratings only, from the last "reset" on), its
 // suspension, and for a review card with no usable history (SM-2 only data)
 // a State derived from the card's ease and interval.
-func ReadAPKG(path string, opt ParseOptions, lim APKGLimits) (*Deck, error) {
+func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, error) {
 	name := opt.File
 	if name == "" {
 		name = filepath.Base(path)
@@ -78,7 +79,7 @@ func ReadAPKG(path string, opt ParseOptions, lim APKGLimits) (*Deck, error) {
 	defer db.Close()
 
 	r := &apkgReader{name: name, member: member, db: db, lim: lim, opt: opt, version: version,
-		d: &Deck{Source: path, Progress: map[string]Progress{}}}
+		d: &deck.Deck{Source: path, Progress: map[string]deck.Progress{}}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -166,10 +167,10 @@ type apkgCardRow struct {
 type apkgReader struct {
 	name, member string
 	db           *sql.DB
-	lim          APKGLimits
-	opt          ParseOptions
+	lim          Limits
+	opt          deck.ParseOptions
 	version      int
-	d            *Deck
+	d            *deck.Deck
 
 	crt       int64
 	notetypes map[int64]*apkgNotetype
@@ -413,11 +414,11 @@ func (r *apkgReader) deckName() string {
 		}
 		common = common[:n]
 	}
-	if name := strings.Join(common, "::"); ValidateDeckName(name) == nil {
+	if name := strings.Join(common, "::"); deck.ValidateDeckName(name) == nil {
 		return name
 	}
 	base := strings.TrimSuffix(r.name, filepath.Ext(r.name))
-	if ValidateDeckName(base) == nil {
+	if deck.ValidateDeckName(base) == nil {
 		return base
 	}
 	return "anki"

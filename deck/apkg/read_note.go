@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/htmlmd"
 )
 
@@ -18,7 +19,7 @@ import (
 // long) is replaced by a hash so that it stays the same across imports.
 // Room is left for the ".t<ord>" and ".c<n>" suffixes.
 func apkgCardID(guid string) string {
-	if ValidateID(guid) == nil && len(guid) <= MaxIDLen-8 {
+	if deck.ValidateID(guid) == nil && len(guid) <= deck.MaxIDLen-8 {
 		return guid
 	}
 	sum := sha256.Sum256([]byte(guid))
@@ -75,7 +76,7 @@ func apkgClozeFields(qfmt string, names []string) []int {
 	return out
 }
 
-// The note type APKGWriter writes; see apkg_schema.go.
+// The note type Writer writes; see apkg_schema.go.
 func apkgIsOwnNotetype(nt *apkgNotetype) bool {
 	return nt.name == apkgModelName && len(nt.fields) == 4 &&
 		nt.fields[0] == "Question" && nt.fields[1] == "Answer" && nt.fields[2] == "Context" && nt.fields[3] == "Source"
@@ -137,7 +138,7 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 	}
 	src := fmt.Sprintf("%s:notes id %d", r.name, id)
 	text := newAPKGNoteText(fields)
-	base := Card{Kind: KindBasic, Tags: apkgTags(tags), Source: src}
+	base := deck.Card{Kind: deck.KindBasic, Tags: apkgTags(tags), Source: src}
 	names := make([]string, len(fields))
 	for i := range names {
 		if i < len(nt.fields) {
@@ -148,14 +149,14 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 	}
 
 	added := 0
-	add := func(c Card, row apkgCardRow) {
+	add := func(c deck.Card, row apkgCardRow) {
 		if strings.TrimSpace(c.Front) == "" {
 			r.warnf("notes id %d: card %d has an empty front; skipped", id, row.ord+1)
 			return
 		}
 		r.d.Cards = append(r.d.Cards, c)
 		if p, ok := r.cardProgress(row); ok {
-			r.d.Progress[Key(c.Deck, c.ID)] = p
+			r.d.Progress[deck.Key(c.Deck, c.ID)] = p
 		}
 		added++
 	}
@@ -163,12 +164,12 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 	switch {
 	case apkgIsOwnNotetype(nt):
 		if c, ok := r.ownCard(base, text, fields[3], id); ok {
-			deck, err := r.deckOf(rows[0])
+			deckName, err := r.deckOf(rows[0])
 			if err != nil {
 				return err
 			}
 			if c.Deck == "" {
-				c.Deck = deck
+				c.Deck = deckName
 			}
 			add(c, rows[0])
 			break
@@ -182,11 +183,11 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 			if row.ord > 0 {
 				c.ID += ".t" + strconv.Itoa(row.ord)
 			}
-			deck, err := r.deckOf(row)
+			deckName, err := r.deckOf(row)
 			if err != nil {
 				return err
 			}
-			c.Deck = deck
+			c.Deck = deckName
 			qfmt, ok := nt.qfmt[row.ord]
 			if !ok && row.ord > 0 {
 				r.warnf("notes id %d: card %d has no template in note type %q; skipped", id, row.ord+1, nt.name)
@@ -220,7 +221,7 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 }
 
 // addCloze makes one card per cloze number that has a card row.
-func (r *apkgReader) addCloze(base Card, text *apkgNoteText, names []string, nt *apkgNotetype, guid string, id int64, rows []apkgCardRow, add func(Card, apkgCardRow)) error {
+func (r *apkgReader) addCloze(base deck.Card, text *apkgNoteText, names []string, nt *apkgNotetype, guid string, id int64, rows []apkgCardRow, add func(deck.Card, apkgCardRow)) error {
 	cf := apkgClozeFields(nt.qfmt[0], names)
 	if len(cf) == 0 {
 		cf = []int{0}
@@ -248,11 +249,11 @@ func (r *apkgReader) addCloze(base Card, text *apkgNoteText, names []string, nt 
 		c := base
 		c.Tags = append([]string(nil), base.Tags...)
 		c.ID = apkgCardID(guid) + ".c" + strconv.Itoa(n)
-		deck, err := r.deckOf(row)
+		deckName, err := r.deckOf(row)
 		if err != nil {
 			return err
 		}
-		c.Deck = deck
+		c.Deck = deckName
 		var fronts, backs []string
 		for _, nodes := range parsed {
 			var blanks []string
@@ -290,23 +291,23 @@ func (r *apkgReader) addCloze(base Card, text *apkgNoteText, names []string, nt 
 // ownCard reads back a note of srs's own note type: the Source field holds
 // "srs:<id> <deck>" (an ID has no spaces), tags "kind::<kind>" and
 // "parent::<id>" carry the rest.
-func (r *apkgReader) ownCard(base Card, text *apkgNoteText, source string, nid int64) (Card, bool) {
+func (r *apkgReader) ownCard(base deck.Card, text *apkgNoteText, source string, nid int64) (deck.Card, bool) {
 	s := strings.TrimSpace(html.UnescapeString(apkgHTMLRE.ReplaceAllString(source, "")))
 	rest, ok := strings.CutPrefix(s, apkgSourcePrefix)
 	if !ok {
-		return Card{}, false
+		return deck.Card{}, false
 	}
-	id, deck, _ := strings.Cut(rest, " ")
-	if ValidateID(id) != nil || ValidateDeckName(deck) != nil {
+	id, deckName, _ := strings.Cut(rest, " ")
+	if deck.ValidateID(id) != nil || deck.ValidateDeckName(deckName) != nil {
 		r.warnf("notes id %d: Source field %.60q is not srs:<id> <deck>; imported by guid", nid, s)
-		return Card{}, false
+		return deck.Card{}, false
 	}
 	c := base
 	c.ID = id
 	if r.opt.Deck != "" {
 		c.Deck = r.opt.Deck
 	} else {
-		c.Deck = deck
+		c.Deck = deckName
 	}
 	c.Tags = nil
 	for _, t := range base.Tags {
@@ -314,7 +315,7 @@ func (r *apkgReader) ownCard(base Card, text *apkgNoteText, source string, nid i
 		case strings.HasPrefix(t, apkgParentTag):
 			c.Parent = strings.TrimPrefix(t, apkgParentTag)
 		case strings.HasPrefix(t, apkgKindTag):
-			if k, ok := ParseKind(strings.TrimPrefix(t, apkgKindTag)); ok {
+			if k, ok := deck.ParseKind(strings.TrimPrefix(t, apkgKindTag)); ok {
 				c.Kind = k
 			}
 		default:
@@ -365,7 +366,7 @@ func (r *apkgReader) deckOf(row apkgCardRow) (string, error) {
 		r.decks[did] = "Default"
 		return "Default", nil
 	}
-	if err := ValidateDeckName(name); err != nil {
+	if err := deck.ValidateDeckName(name); err != nil {
 		return "", r.errorf("decks id %d: %v", did, err)
 	}
 	return name, nil

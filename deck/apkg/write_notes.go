@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"bufio"
@@ -35,7 +35,7 @@ const apkgSpillHeader = 16
 
 // writeRows encodes each rendered card's note and card rows and appends
 // them to the spill file.
-func (w *APKGWriter) writeRows() error {
+func (w *Writer) writeRows() error {
 	mod := w.now.Unix()
 	var rec sqlitefile.Record
 	var buf []byte
@@ -77,7 +77,7 @@ func apkgPutSpillHeader(b []byte, r apkgNoteRef) {
 
 // rescanSpill lists every note in the spill file again, for a collection
 // started over.
-func (w *APKGWriter) rescanSpill() (*extsort.Sorter[apkgNoteRef], error) {
+func (w *Writer) rescanSpill() (*extsort.Sorter[apkgNoteRef], error) {
 	refs := w.newNoteRefs()
 	r := bufio.NewReaderSize(io.NewSectionReader(w.spill, 0, w.spillOff), 1<<20)
 	var h [apkgSpillHeader]byte
@@ -109,7 +109,7 @@ type apkgNoteRef struct {
 
 const apkgNoteRefSize = 24
 
-func (w *APKGWriter) newNoteRefs() *extsort.Sorter[apkgNoteRef] {
+func (w *Writer) newNoteRefs() *extsort.Sorter[apkgNoteRef] {
 	return extsort.New("notes", w.dir, apkgSortMemory/apkgNoteRefSize, apkgNoteRefSize, apkgNoteRefCompare, apkgPutNoteRef, apkgGetNoteRef)
 }
 
@@ -137,7 +137,7 @@ type apkgCollection struct {
 	cards    *os.File // card columns in note id order, from writeNotes to writeCards
 }
 
-func (w *APKGWriter) newCollection() (*apkgCollection, error) {
+func (w *Writer) newCollection() (*apkgCollection, error) {
 	dst, err := os.CreateTemp(w.dir, "collection-*")
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func (c *apkgCollection) discard() {
 
 // startNotes writes the notes table from here on in a goroutine of its
 // own, once every card added so far is rendered and spilled.
-func (w *APKGWriter) startNotes() error {
+func (w *Writer) startNotes() error {
 	w.stop()
 	if w.asyncErr() != nil {
 		return nil // Close reports it
@@ -181,7 +181,7 @@ func (w *APKGWriter) startNotes() error {
 }
 
 // waitNotes waits for the notes started by startNotes, if any.
-func (w *APKGWriter) waitNotes() error {
+func (w *Writer) waitNotes() error {
 	if w.notesDone != nil {
 		w.notesErr = <-w.notesDone
 		w.notesDone = nil
@@ -191,7 +191,7 @@ func (w *APKGWriter) waitNotes() error {
 
 // notesWritten brings the collection to where writeNotes leaves it,
 // waiting for the early notes or writing them now.
-func (w *APKGWriter) notesWritten() error {
+func (w *Writer) notesWritten() error {
 	if err := w.waitNotes(); err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (w *APKGWriter) notesWritten() error {
 
 // writeNotes writes the notes table and its indexes, in note id order, and
 // the card columns, in the same order, for writeCards.
-func (w *APKGWriter) writeNotes(c *apkgCollection, refs *extsort.Sorter[apkgNoteRef]) error {
+func (w *Writer) writeNotes(c *apkgCollection, refs *extsort.Sorter[apkgNoteRef]) error {
 	defer refs.Close()
 	notes, byUsn, bySum := sqlitefile.NewTable(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	csums := w.newPairSorter("csum")
@@ -305,7 +305,7 @@ func apkgGetSchedKey(b []byte) apkgSchedKey {
 
 // writeCards writes the cards table and its indexes from the card columns
 // writeNotes left, once the collection's first day is known.
-func (w *APKGWriter) writeCards(c *apkgCollection) error {
+func (w *Writer) writeCards(c *apkgCollection) error {
 	cards := sqlitefile.NewTable(c.db)
 	byUsn, byNote, bySched := sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db), sqlitefile.NewIndex(c.db)
 	sched := extsort.New("sched", w.dir, apkgSortMemory/32, 25, apkgSchedCompare, apkgPutSchedKey, apkgGetSchedKey)

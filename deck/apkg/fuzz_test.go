@@ -1,4 +1,4 @@
-package deck
+package apkg
 
 import (
 	"archive/zip"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/srs-tool/srs/deck"
 )
 
 // -apkg-update rewrites the packages under testdata/apkg from the fixture
@@ -38,7 +40,7 @@ func TestGenerateAPKGFixtures(t *testing.T) {
 		files[layout+".apkg"] = buildAPKGBytes(t, layout, fxStandard())
 		files[layout+"-tiny.apkg"] = buildAPKGBytes(t, layout, fxTiny())
 	}
-	files["export.apkg"] = exportAPKG(t, exportCases(t), APKGOptions{WithScheduling: true, Now: exportNow})
+	files["export.apkg"] = exportAPKG(t, exportCases(t), Options{WithScheduling: true, Now: exportNow})
 	if *apkgUpdate {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -57,11 +59,11 @@ func TestGenerateAPKGFixtures(t *testing.T) {
 		}
 		fresh := filepath.Join(t.TempDir(), name)
 		os.WriteFile(fresh, b, 0o600)
-		want, err := ReadAPKG(fresh, ParseOptions{File: name}, DefaultAPKGLimits)
+		want, err := Read(fresh, deck.ParseOptions{File: name}, DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadAPKG(path, ParseOptions{File: name}, DefaultAPKGLimits)
+		got, err := Read(path, deck.ParseOptions{File: name}, DefaultLimits)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -86,7 +88,7 @@ func apkgFuzzSeeds(f *testing.F) [][]byte {
 	return seeds
 }
 
-// FuzzReadAPKG feeds arbitrary bytes to ReadAPKG as a package file. It must
+// FuzzReadAPKG feeds arbitrary bytes to Read as a package file. It must
 // not panic, and what it accepts must be a valid deck.
 func FuzzReadAPKG(f *testing.F) {
 	for _, s := range apkgFuzzSeeds(f) {
@@ -99,9 +101,9 @@ func FuzzReadAPKG(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		lim := DefaultAPKGLimits
+		lim := DefaultLimits
 		lim.MaxEntrySize, lim.MaxTotalSize = 16<<20, 32<<20 // keep iterations fast
-		d, err := ReadAPKG(path, ParseOptions{File: "fuzz.apkg"}, lim)
+		d, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, lim)
 		checkFuzzResult(t, d, err)
 	})
 }
@@ -140,12 +142,12 @@ func FuzzReadAPKGCollection(f *testing.F) {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		d, err := ReadAPKG(path, ParseOptions{File: "fuzz.apkg"}, DefaultAPKGLimits)
+		d, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, DefaultLimits)
 		checkFuzzResult(t, d, err)
 	})
 }
 
-func checkFuzzResult(t *testing.T, d *Deck, err error) {
+func checkFuzzResult(t *testing.T, d *deck.Deck, err error) {
 	t.Helper()
 	if err != nil {
 		if d != nil {
