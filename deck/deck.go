@@ -13,8 +13,6 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/srs-tool/srs/fsrs"
 )
 
 // Kind says what role a card plays in an interview rehearsal.
@@ -69,21 +67,14 @@ type Card struct {
 // Deck is an ordered set of cards read from one source. Name is the deck
 // the source is about; a source that names decks per card (a CSV deck
 // column, an Anki package) may hold cards of several decks, so each Card
-// carries its own Deck too.
+// carries its own Deck too. Scheduling a source carries (an Anki
+// package's) travels beside the deck, not in it: see apkg.Read.
 type Deck struct {
 	Name     string
 	Source   string // file the deck was read from, or "built-in"
 	Cards    []Card
-	Progress map[string]Progress // by Key(card.Deck, card.ID), for formats that carry scheduling (Anki packages)
-	Media    []Media             // files the cards refer to (Anki packages)
-	Warnings []string            // things a user should know that did not stop the import
-}
-
-// Progress is one user's scheduling of a card as a format carries it.
-type Progress struct {
-	State     fsrs.Card // current state; zero Due means "derive from Reviews"
-	Suspended bool
-	Reviews   []fsrs.ReviewEvent // oldest first
+	Media    []Media  // files the cards refer to (Anki packages)
+	Warnings []string // things a user should know that did not stop the import
 }
 
 // Media is a file a card refers to by Name (a bare file name, checked safe).

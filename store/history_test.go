@@ -29,8 +29,8 @@ func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 		{Time: start.Add(70 * 24 * time.Hour), Rating: fsrs.Hard},
 	}
 	d := testDeck("anki", deck.Card{ID: "a"}, deck.Card{ID: "b"})
-	d.Progress = map[string]deck.Progress{deck.Key("anki", "a"): {Reviews: events}}
-	r, err := s.ImportDeck(d, ImportOptions{Now: t0, User: "ann", WithHistory: true})
+	history := map[string]fsrs.History{deck.Key("anki", "a"): {Reviews: events}}
+	r, err := s.ImportDeck(d, ImportOptions{Now: t0, User: "ann", WithHistory: true, History: history})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 		t.Fatalf("history %+v %v", h, err)
 	}
 	// Re-importing the same history does not double it.
-	r, err = s.ImportDeck(d, ImportOptions{Now: t0, User: "ann", WithHistory: true})
+	r, err = s.ImportDeck(d, ImportOptions{Now: t0, User: "ann", WithHistory: true, History: history})
 	if err != nil || r.History != 0 || r.Changed() {
 		t.Fatalf("re-import: %+v %v", r, err)
 	}

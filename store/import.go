@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // ImportOptions control ImportDeck.
@@ -23,10 +24,12 @@ type ImportOptions struct {
 	// the built-in import may write a deck marked built-in, so that a
 	// user's file cannot silently replace the guide.
 	Builtin string
-	// User receives the scheduling the source carries (deck.Progress)
-	// when WithHistory is set.
+	// User receives History, the scheduling the source carries (by
+	// deck.Key), when WithHistory is set: each card's reviews replayed
+	// through User's scheduler, or its state set.
 	User        string
 	WithHistory bool
+	History     map[string]fsrs.History
 	// Progress, if set, is called as cards are written.
 	Progress func(done, total int)
 }
@@ -144,7 +147,7 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 	if opt.WithHistory && opt.User != "" {
 		ub, _ := openUser(tx, opt.User)
 		for _, c := range d.Cards {
-			pr, ok := d.Progress[c.Key()]
+			pr, ok := opt.History[c.Key()]
 			if !ok || len(pr.Reviews) == 0 && pr.State.Due.IsZero() && !pr.Suspended {
 				continue
 			}
@@ -336,7 +339,7 @@ func (p *importPlan) importHistory(tx *bolt.Tx) error {
 		return err
 	}
 	for _, c := range p.history {
-		pr := p.deck.Progress[c.Key()]
+		pr := p.opt.History[c.Key()]
 		var changes []Change
 		for i, e := range pr.Reviews {
 			if i > 0 && e.Time.Before(pr.Reviews[i-1].Time) {

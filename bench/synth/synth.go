@@ -88,14 +88,14 @@ func run(path string, nCards, nReviews, nUsers, deckSize int, seed uint64, today
 		total := 0
 		t1 := time.Now()
 		for _, d := range decks {
-			d.Progress = map[string]deck.Progress{}
+			history := map[string]fsrs.History{}
 			for _, c := range d.Cards {
 				if ev := sim.history(); len(ev) > 0 {
-					d.Progress[c.Key()] = deck.Progress{Reviews: ev}
+					history[c.Key()] = fsrs.History{Reviews: ev}
 					total += len(ev)
 				}
 			}
-			if _, err := s.ImportDeck(d, store.ImportOptions{Now: today, User: name, WithHistory: true}); err != nil {
+			if _, err := s.ImportDeck(d, store.ImportOptions{Now: today, User: name, WithHistory: true, History: history}); err != nil {
 				return err
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/srs-tool/srs/deck/apkg"
 	"github.com/srs-tool/srs/deck/formats"
 	"github.com/srs-tool/srs/deck/markdown"
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -135,9 +136,14 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	if err != nil {
 		return 0, err
 	}
+	sched, err := fsrs.NewScheduler(settings)
+	if err != nil {
+		return 0, err
+	}
+	now := o.Env.Now()
 	start := time.Now()
 	progress := progressPrinter(o.Env.IO, start, "cards exported")
-	aw, err := apkg.NewWriter(w, apkg.Options{WithScheduling: o.WithScheduling, Now: o.Env.Now(),
+	aw, err := apkg.NewWriter(w, apkg.Options{WithScheduling: o.WithScheduling, Now: now,
 		Progress: func(done int) { progress(done, 0) }, Media: os.DirFS(filepath.Join(o.Env.DataDir(), "media"))})
 	if err != nil {
 		return 0, err
@@ -147,10 +153,9 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	n := 0
 	card := func(c store.ExportCard) error {
 		n++
-		var p *apkg.ExportProgress
+		var p *apkg.Scheduling
 		if o.WithScheduling && c.HadState {
-			p = &apkg.ExportProgress{State: c.State.Card, Suspended: c.State.Suspended,
-				DesiredRetention: settings.DesiredRetention, Decay: settings.DecayWeight()}
+			p = &apkg.Scheduling{Card: sched.ToAnki(c.State.Card, c.State.Suspended, now.Location())}
 		}
 		return aw.Add(c.Card, c.Parent, p)
 	}
@@ -161,8 +166,8 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 				return nil
 			}
 			deckName, id := deck.SplitKey(e.Card)
-			return aw.AddReview(deckName, id, apkg.ExportReview{Time: e.Time(), Rating: e.Rating,
-				Duration: e.Duration, Before: e.Before.Card, After: e.After.Card})
+			return aw.AddReview(deckName, id, fsrs.ToAnkiReview(fsrs.ReviewEvent{Time: e.Time(), Rating: e.Rating,
+				Duration: e.Duration}, e.Before.Card, e.After.Card))
 		}
 	}
 	err = s.EachExport(o.Env.User, filter, card, entry)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,7 @@ import (
 	"github.com/srs-tool/srs/deck/apkg"
 	"github.com/srs-tool/srs/deck/formats"
 	"github.com/srs-tool/srs/deck/markdown"
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -74,11 +76,13 @@ func runImport(o *importOptions) error {
 	// in as one transaction: a bad file leaves the database untouched.
 	var merged *deck.Deck
 	var sources []string
+	anki := map[string]fsrs.AnkiProgress{} // the scheduling Anki packages carry
 	for _, file := range o.Files {
-		d, err := o.parse(file)
+		d, sched, err := o.parse(file)
 		if err != nil {
 			return err
 		}
+		maps.Copy(anki, sched)
 		for _, w := range d.Warnings {
 			fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", w)
 		}
@@ -89,12 +93,6 @@ func runImport(o *importOptions) error {
 		}
 		merged.Cards = append(merged.Cards, d.Cards...)
 		merged.Media = append(merged.Media, d.Media...)
-		for k, p := range d.Progress {
-			if merged.Progress == nil {
-				merged.Progress = map[string]deck.Progress{}
-			}
-			merged.Progress[k] = p
-		}
 	}
 	merged.Source = strings.Join(sources, ", ")
 	if n := len(merged.Cards); n > maxCardsPerImport {
@@ -103,7 +101,7 @@ func runImport(o *importOptions) error {
 	if len(merged.Cards) == 0 {
 		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: no cards in %s; every card of deck %q will be retired\n", merged.Source, merged.Name)
 	}
-	if o.WithHistory && len(merged.Progress) == 0 {
+	if o.WithHistory && len(anki) == 0 {
 		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s carries no review history; --with-history has nothing to import\n", merged.Source)
 	}
 	media, err := o.placeMedia(merged)
@@ -114,8 +112,14 @@ func runImport(o *importOptions) error {
 	start := time.Now()
 	progress := progressPrinter(o.Env.IO, start, "writing cards")
 	err = o.Env.with(func(s *store.Store) (err error) {
+		var history map[string]fsrs.History
+		if o.WithHistory {
+			if history, err = ankiHistory(s, o.Env.User, anki); err != nil {
+				return err
+			}
+		}
 		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun,
-			User: o.Env.User, WithHistory: o.WithHistory, Progress: progress})
+			User: o.Env.User, WithHistory: o.WithHistory, History: history, Progress: progress})
 		return err
 	})
 	progress(-1, -1)
@@ -134,22 +138,47 @@ func runImport(o *importOptions) error {
 	return nil
 }
 
-func (o *importOptions) parse(file string) (*deck.Deck, error) {
+// ankiHistory turns the scheduling Anki packages carry into the user's
+// history, through the user's own FSRS parameters.
+func ankiHistory(s *store.Store, user string, anki map[string]fsrs.AnkiProgress) (map[string]fsrs.History, error) {
+	if len(anki) == 0 {
+		return nil, nil
+	}
+	settings, err := s.Settings(user)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := fsrs.NewScheduler(settings)
+	if err != nil {
+		return nil, err
+	}
+	history := make(map[string]fsrs.History, len(anki))
+	for k, p := range anki {
+		if h, ok := sched.FromAnki(p); ok {
+			history[k] = h
+		}
+	}
+	return history, nil
+}
+
+// parse reads one file, and the scheduling it carries when it is an Anki
+// package.
+func (o *importOptions) parse(file string) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
 	fi, err := os.Stat(file)
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+		return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("import %s: is a directory", file)
+		return nil, nil, fmt.Errorf("import %s: is a directory", file)
 	}
 	format := formats.Format(o.Format)
 	if format == "" {
 		head, err := readHead(file, formats.HeadSize)
 		if err != nil {
-			return nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+			return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
 		}
 		if format, err = formats.Detect(file, head); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	opt := deck.ParseOptions{File: file, Deck: o.Deck}
@@ -157,19 +186,22 @@ func (o *importOptions) parse(file string) (*deck.Deck, error) {
 		return apkg.Read(file, opt, apkg.DefaultLimits)
 	}
 	if fi.Size() > maxTextFile {
-		return nil, fmt.Errorf("import %s: %d MiB; text decks are limited to %d MiB", file, fi.Size()>>20, maxTextFile>>20)
+		return nil, nil, fmt.Errorf("import %s: %d MiB; text decks are limited to %d MiB", file, fi.Size()>>20, maxTextFile>>20)
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+		return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
 	}
 	switch format {
 	case formats.Markdown:
-		return markdown.Parse(bytes.NewReader(data), opt)
+		d, err := markdown.Parse(bytes.NewReader(data), opt)
+		return d, nil, err
 	case formats.CSV:
-		return ankitext.ParseCSV(bytes.NewReader(data), opt)
+		d, err := ankitext.ParseCSV(bytes.NewReader(data), opt)
+		return d, nil, err
 	case formats.TSV:
-		return ankitext.ParseTSV(bytes.NewReader(data), opt)
+		d, err := ankitext.ParseTSV(bytes.NewReader(data), opt)
+		return d, nil, err
 	case formats.Guide:
 		name := o.Deck
 		if name == "" {
@@ -177,15 +209,15 @@ func (o *importOptions) parse(file string) (*deck.Deck, error) {
 		}
 		d, warnings, err := content.Compile(file, data, name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, w := range warnings {
 			d.Warnings = append(d.Warnings, w.String())
 		}
 		d.Source = file
-		return d, nil
+		return d, nil, nil
 	}
-	return nil, fmt.Errorf("import %s: unknown format %q", file, format)
+	return nil, nil, fmt.Errorf("import %s: unknown format %q", file, format)
 }
 
 func readHead(file string, n int) ([]byte, error) {

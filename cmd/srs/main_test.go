@@ -177,7 +177,8 @@ func genHistory(ts *testscript.TestScript, neg bool, args []string) {
 	p[0], p[1], p[2], p[3] = 0.6, 1.8, 5, 16
 	p[8], p[10], p[20] = 2.2, 1.1, 0.3
 	logs := optimize.Learner{Params: p, Reviews: n, Seed: uint64(n), DayStartHour: 4}.Log()
-	d := &deck.Deck{Name: "hist", Source: "gen", Progress: map[string]deck.Progress{}}
+	d := &deck.Deck{Name: "hist", Source: "gen"}
+	history := map[string]fsrs.History{}
 	for i, l := range logs {
 		c := deck.Card{ID: fmt.Sprintf("c%05d", i), Deck: d.Name, Kind: deck.KindQuestion,
 			Front: fmt.Sprintf("Question %d?", i), Back: fmt.Sprintf("Answer %d.", i)}
@@ -186,11 +187,11 @@ func genHistory(ts *testscript.TestScript, neg bool, args []string) {
 		for _, r := range l {
 			ev = append(ev, fsrs.ReviewEvent{Time: r.Time, Rating: fsrs.Rating(r.Rating), Duration: r.Duration})
 		}
-		d.Progress[c.Key()] = deck.Progress{Reviews: ev}
+		history[c.Key()] = fsrs.History{Reviews: ev}
 	}
 	s, err := store.Open(ts.Getenv("SRS_DB"), store.Options{Now: now})
 	ts.Check(err)
 	defer s.Close()
-	_, err = s.ImportDeck(d, store.ImportOptions{Now: now, User: args[0], WithHistory: true})
+	_, err = s.ImportDeck(d, store.ImportOptions{Now: now, User: args[0], WithHistory: true, History: history})
 	ts.Check(err)
 }

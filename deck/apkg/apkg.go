@@ -26,6 +26,12 @@
 // into a private temporary file and opened read-only with trusted_schema off
 // and defensive mode on; it is integrity-checked and only fixed SELECTs run on
 // tables that must really be tables (a view or trigger could run SQL).
+//
+// Scheduling crosses the package as Anki stores it: Read returns each
+// card's cards row and revlog (fsrs.AnkiProgress), and Writer takes the
+// columns and revlog rows to write (Scheduling). Turning them into srs
+// states and back is fsrs's job (Scheduler.FromAnki, Scheduler.ToAnki,
+// ToAnkiReview), with the settings of the user who imports or exports.
 package apkg
 
 import (
@@ -34,8 +40,6 @@ import (
 	"io/fs"
 	"strings"
 	"time"
-
-	"github.com/srs-tool/srs/fsrs"
 )
 
 // Limits bounds what Read accepts from an untrusted package. A zero
@@ -90,25 +94,6 @@ type Options struct {
 	// there is packed with the cards; one that is missing is left out and
 	// named in Warnings.
 	Media fs.FS
-}
-
-// ExportProgress is one card's scheduling as Writer.Add receives it.
-type ExportProgress struct {
-	State            fsrs.Card
-	Suspended        bool
-	Log              []ExportReview // oldest first
-	DesiredRetention float64        // written to cards.data "dr" when > 0
-	Decay            float64        // FSRS w20, written to cards.data "decay" when > 0
-}
-
-// ExportReview is one review with the states around it, so the revlog row
-// can carry Anki's interval, last interval and review type.
-type ExportReview struct {
-	Time     time.Time
-	Rating   fsrs.Rating
-	Duration time.Duration
-	Before   fsrs.Card
-	After    fsrs.Card
 }
 
 // apkgError formats the one-line errors of the package reader and writer:

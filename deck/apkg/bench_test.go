@@ -22,7 +22,11 @@ func BenchmarkWriteAPKG100k(b *testing.B) {
 	cards, logs := apkgBenchCards, 10
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	back := "A short answer with **bold** and `code`.\n\n- first point\n- second point"
-	log := make([]ExportReview, logs)
+	log := make([]fsrs.AnkiReview, logs)
+	sched, err := fsrs.NewScheduler(fsrs.DefaultSettings())
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		w, err := NewWriter(io.Discard, Options{WithScheduling: true, Now: now})
@@ -37,12 +41,12 @@ func BenchmarkWriteAPKG100k(b *testing.B) {
 				t := start.Add(time.Duration(j*(j+1)/2) * 24 * time.Hour)
 				next := fsrs.Card{Due: t.Add(time.Duration(j+1) * 24 * time.Hour), Stability: float64(j + 1), Difficulty: 5,
 					ScheduledDays: uint64(j + 1), Reps: uint64(j + 1), State: fsrs.Review, LastReview: t}
-				log[j] = ExportReview{Time: t, Rating: fsrs.Good, Duration: 7 * time.Second, Before: st, After: next}
+				log[j] = fsrs.ToAnkiReview(fsrs.ReviewEvent{Time: t, Rating: fsrs.Good, Duration: 7 * time.Second}, st, next)
 				st = next
 			}
 			c := deck.Card{ID: "card-" + id, Deck: "bench::deck" + strconv.Itoa(i%20), Kind: deck.KindBasic,
 				Front: "Question " + id + ": what does this *benchmark* measure?", Back: back, Tags: []string{"bench", "t" + strconv.Itoa(i%50)}}
-			p := &ExportProgress{State: st, Log: log, DesiredRetention: 0.9, Decay: 0.1542}
+			p := &Scheduling{Card: sched.ToAnki(st, false, now.Location()), Revlog: log}
 			if err := w.Add(c, nil, p); err != nil {
 				b.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 // -apkg-update rewrites the packages under testdata/apkg from the fixture
@@ -59,11 +60,11 @@ func TestGenerateAPKGFixtures(t *testing.T) {
 		}
 		fresh := filepath.Join(t.TempDir(), name)
 		os.WriteFile(fresh, b, 0o600)
-		want, err := Read(fresh, deck.ParseOptions{File: name}, DefaultLimits)
+		want, _, err := Read(fresh, deck.ParseOptions{File: name}, DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := Read(path, deck.ParseOptions{File: name}, DefaultLimits)
+		got, _, err := Read(path, deck.ParseOptions{File: name}, DefaultLimits)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -103,8 +104,8 @@ func FuzzReadAPKG(f *testing.F) {
 		}
 		lim := DefaultLimits
 		lim.MaxEntrySize, lim.MaxTotalSize = 16<<20, 32<<20 // keep iterations fast
-		d, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, lim)
-		checkFuzzResult(t, d, err)
+		d, sched, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, lim)
+		checkFuzzResult(t, d, sched, err)
 	})
 }
 
@@ -142,15 +143,15 @@ func FuzzReadAPKGCollection(f *testing.F) {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		d, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, DefaultLimits)
-		checkFuzzResult(t, d, err)
+		d, sched, err := Read(path, deck.ParseOptions{File: "fuzz.apkg"}, DefaultLimits)
+		checkFuzzResult(t, d, sched, err)
 	})
 }
 
-func checkFuzzResult(t *testing.T, d *deck.Deck, err error) {
+func checkFuzzResult(t *testing.T, d *deck.Deck, sched map[string]fsrs.AnkiProgress, err error) {
 	t.Helper()
 	if err != nil {
-		if d != nil {
+		if d != nil || sched != nil {
 			t.Fatalf("error %v with a deck", err)
 		}
 		if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.HasPrefix(msg, "fuzz.apkg:") {
@@ -170,10 +171,11 @@ func checkFuzzResult(t *testing.T, d *deck.Deck, err error) {
 		}
 		keys[c.Key()] = true
 	}
-	for k := range d.Progress {
+	for k, p := range sched {
 		if !keys[k] {
 			t.Fatalf("progress for %q, which is not a card", k)
 		}
+		exportScheduler.FromAnki(p) // whatever the package says, converting it does not panic
 	}
 	for _, m := range d.Media {
 		if !apkgSafeMediaName(m.Name) {

@@ -102,7 +102,7 @@ func TestReadAPKGHostile(t *testing.T) {
 			if tt.lim != nil {
 				lim = *tt.lim
 			}
-			d, err := Read(path, deck.ParseOptions{File: "hostile.apkg"}, lim)
+			d, _, err := Read(path, deck.ParseOptions{File: "hostile.apkg"}, lim)
 			if err == nil {
 				t.Fatalf("Read succeeded with %d cards; want an error containing %q", len(d.Cards), tt.want)
 			}
@@ -143,7 +143,7 @@ func TestReadAPKGHostileMediaHash(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "x.apkg")
 	os.WriteFile(path, fxZip(t, ms), 0o600)
-	_, err = Read(path, deck.ParseOptions{}, DefaultLimits)
+	_, _, err = Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err == nil || !strings.Contains(err.Error(), `zip member "0" (media file "diagram.png"): SHA-1 does not match`) {
 		t.Fatalf("err = %v, want a SHA-1 mismatch", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	gofsrs "github.com/open-spaced-repetition/go-fsrs/v4"
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/srs-tool/srs/deck"
@@ -38,61 +37,62 @@ const (
 // Writer) get back their srs ID, deck, kind and parent.
 //
 // Decks keep Anki's names ("Lang::Spanish") unless opt.Deck overrides them.
-// Deck.Media holds the media files the imported notes refer to. Deck.Progress
-// holds, for each card with a review history or a non-new state, its revlog
-// as Reviews (Anki's user ratings only, from the last "reset" on), its
-// suspension, and for a review card with no usable history (SM-2 only data)
-// a State derived from the card's ease and interval.
-func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, error) {
+// Deck.Media holds the media files the imported notes refer to.
+//
+// The map returned holds, by deck.Key, each card Anki has scheduled
+// (not new, or suspended, or with revlog rows): its cards row and revlog
+// as Anki stored them. fsrs turns them into states (Scheduler.FromAnki),
+// with the parameters of the user who imports them.
+func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
 	name := opt.File
 	if name == "" {
 		name = filepath.Base(path)
 	}
 	a, err := openAPKGArchive(path, name, lim)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer a.Close()
 
 	version, err := apkgVersion(a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	member := map[int]string{apkgLegacy1: "collection.anki2", apkgLegacy2: "collection.anki21", apkgLatest: "collection.anki21b"}[version]
 	if !a.has(member) {
-		return nil, apkgError(name, "package (version %d) has no %s", version, member)
+		return nil, nil, apkgError(name, "package (version %d) has no %s", version, member)
 	}
 
 	tmp, err := os.MkdirTemp("", "srs-apkg-*")
 	if err != nil {
-		return nil, apkgError(name, "%v", err)
+		return nil, nil, apkgError(name, "%v", err)
 	}
 	defer os.RemoveAll(tmp)
 	dbPath := filepath.Join(tmp, "collection.db")
 	if err := apkgExtract(a, member, dbPath, version == apkgLatest); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db, err := apkgOpenHostileDB(dbPath)
 	if err != nil {
-		return nil, apkgError(name, "%s: %v", member, err)
+		return nil, nil, apkgError(name, "%s: %v", member, err)
 	}
 	defer db.Close()
 
 	r := &apkgReader{name: name, member: member, db: db, lim: lim, opt: opt, version: version,
-		d: &deck.Deck{Source: path, Progress: map[string]deck.Progress{}}}
+		d: &deck.Deck{Source: path}, sched: map[string]fsrs.AnkiProgress{}}
 	if err := r.read(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := r.readMedia(a); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := r.d.Validate(); err != nil {
 		if strings.HasPrefix(err.Error(), name+":") { // already names a note by its Source
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, apkgError(name, "%v", err)
+		return nil, nil, apkgError(name, "%v", err)
 	}
-	return r.d, nil
+	return r.d, r.sched, nil
 }
 
 // apkgVersion detects the layout as Anki does (package/meta.rs).
@@ -157,11 +157,9 @@ type apkgNotetype struct {
 }
 
 type apkgCardRow struct {
-	id, did, odid    int64
-	ord, typ, queue  int
-	due, ivl, factor int64
-	reps, lapses     int64
-	data             string
+	id, did, odid int64
+	ord           int
+	sched         fsrs.AnkiCard
 }
 
 type apkgReader struct {
@@ -175,10 +173,10 @@ type apkgReader struct {
 	crt       int64
 	notetypes map[int64]*apkgNotetype
 	decks     map[int64]string
-	cards     map[int64][]apkgCardRow // by note id
-	reviews   map[int64][]fsrs.ReviewEvent
-	refs      map[string]bool // media names the imported notes refer to
-	memory    *gofsrs.FSRS    // for SM-2 conversions, made on first use
+	cards     map[int64][]apkgCardRow      // by note id
+	revlog    map[int64][]fsrs.AnkiReview  // by card id
+	sched     map[string]fsrs.AnkiProgress // by deck.Key
+	refs      map[string]bool              // media names the imported notes refer to
 	warned    int
 }
 
@@ -345,7 +343,7 @@ func (r *apkgReader) checkCounts() error {
 }
 
 func (r *apkgReader) loadCards() error {
-	rows, err := r.db.Query("SELECT id, nid, did, odid, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord, id")
+	rows, err := r.db.Query("SELECT id, nid, did, odid, ord, type, queue, due, ivl, factor, reps, lapses, left, data FROM cards ORDER BY nid, ord, id")
 	if err != nil {
 		return r.errorf("%s: cards: %v", r.member, err)
 	}
@@ -355,14 +353,15 @@ func (r *apkgReader) loadCards() error {
 		var c apkgCardRow
 		var nid int64
 		var data sql.NullString
-		if err := rows.Scan(&c.id, &nid, &c.did, &c.odid, &c.ord, &c.typ, &c.queue, &c.due, &c.ivl, &c.factor, &c.reps, &c.lapses, &data); err != nil {
+		s := &c.sched
+		if err := rows.Scan(&c.id, &nid, &c.did, &c.odid, &c.ord, &s.Type, &s.Queue, &s.Due, &s.Ivl, &s.Factor, &s.Reps, &s.Lapses, &s.Left, &data); err != nil {
 			return r.errorf("%s: cards: %v", r.member, err)
 		}
 		if c.ord < 0 || c.ord >= apkgMaxCloze {
 			return r.errorf("%s: cards id %d: template ord %d out of range", r.member, c.id, c.ord)
 		}
 		if len(data.String) <= 4096 { // Anki keeps card data small; ignore anything else
-			c.data = data.String
+			c.sched.Data = data.String
 		}
 		r.cards[nid] = append(r.cards[nid], c)
 	}

@@ -155,9 +155,7 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 			return
 		}
 		r.d.Cards = append(r.d.Cards, c)
-		if p, ok := r.cardProgress(row); ok {
-			r.d.Progress[deck.Key(c.Deck, c.ID)] = p
-		}
+		r.keepScheduling(c, row)
 		added++
 	}
 

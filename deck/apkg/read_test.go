@@ -42,7 +42,8 @@ func TestReadAPKGVariants(t *testing.T) {
 	for _, layout := range fxVariants {
 		t.Run(layout, func(t *testing.T) {
 			path := buildAPKG(t, dir, layout, fxStandard())
-			d, err := Read(path, deck.ParseOptions{File: "deck.apkg"}, DefaultLimits)
+			d, sched, err := Read(path, deck.ParseOptions{File: "deck.apkg"}, DefaultLimits)
+			progress := history(sched)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +84,7 @@ func TestReadAPKGVariants(t *testing.T) {
 
 			// Progress: revlog rows as Reviews, minus manual, cram and
 			// pre-reset rows; SM-2-only card as State; suspension.
-			wantProgress := map[string]deck.Progress{
+			wantProgress := map[string]fsrs.History{
 				deck.Key("Geo", "basic1"): {Reviews: []fsrs.ReviewEvent{
 					{Time: ms(fxT0), Rating: fsrs.Again, Duration: 5 * time.Second},
 					{Time: ms(fxT0 + 10*fxMinute), Rating: fsrs.Good, Duration: 70 * time.Second},
@@ -98,7 +99,7 @@ func TestReadAPKGVariants(t *testing.T) {
 				deck.Key("Geo", "g2b891de56cdc09d9"): {Suspended: true},
 			}
 			for k, want := range wantProgress {
-				got, ok := d.Progress[k]
+				got, ok := progress[k]
 				if !ok {
 					t.Errorf("no progress for %q", k)
 					continue
@@ -112,7 +113,7 @@ func TestReadAPKGVariants(t *testing.T) {
 			}
 
 			// The SM-2-only card: ease 2300, interval 10, due on day 10.
-			sm2, ok := d.Progress[deck.Key("Geo", "sm2card")]
+			sm2, ok := progress[deck.Key("Geo", "sm2card")]
 			if !ok {
 				t.Fatal("no progress for the SM-2-only card")
 			}
@@ -127,7 +128,7 @@ func TestReadAPKGVariants(t *testing.T) {
 				math.Abs(st.Stability-m.Stability) > 1e-9 || math.Abs(st.Difficulty-m.Difficulty) > 1e-9 || len(sm2.Reviews) != 0 {
 				t.Errorf("SM-2 state = %+v, want stability %v difficulty %v due %v", st, m.Stability, m.Difficulty, due)
 			}
-			if n := len(d.Progress); n != len(wantProgress)+1 {
+			if n := len(progress); n != len(wantProgress)+1 {
 				t.Errorf("%d progress entries, want %d (new cards have none)", n, len(wantProgress)+1)
 			}
 		})
@@ -137,7 +138,8 @@ func TestReadAPKGVariants(t *testing.T) {
 // TestReadAPKGDeckOverride checks that opt.Deck puts every card in one deck.
 func TestReadAPKGDeckOverride(t *testing.T) {
 	path := buildAPKG(t, t.TempDir(), fxV3, fxStandard())
-	d, err := Read(path, deck.ParseOptions{Deck: "anki"}, DefaultLimits)
+	d, sched, err := Read(path, deck.ParseOptions{Deck: "anki"}, DefaultLimits)
+	progress := history(sched)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +150,7 @@ func TestReadAPKGDeckOverride(t *testing.T) {
 		if c.Deck != "anki" {
 			t.Errorf("card %s in deck %q", c.ID, c.Deck)
 		}
-		if _, ok := d.Progress[deck.Key("anki", "basic1")]; !ok {
+		if _, ok := progress[deck.Key("anki", "basic1")]; !ok {
 			t.Errorf("progress not keyed by the override deck")
 		}
 	}
@@ -190,7 +192,7 @@ func TestReadAPKGCloze(t *testing.T) {
 // CI has it; a plain clone does not.
 func TestReadAPKGRealExport(t *testing.T) {
 	path := sharedFixture(t, "anki", "anki-export-legacy2.apkg")
-	d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
+	d, _, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,4 +256,16 @@ func sharedFixture(t *testing.T, elem ...string) string {
 		t.Skipf("fixture %s not available (%v): ../shared/fixtures beside the module root is not part of a clone", path, err)
 	}
 	return path
+}
+
+// history turns what Read carries into what an import of it gives a user
+// with default settings.
+func history(sched map[string]fsrs.AnkiProgress) map[string]fsrs.History {
+	out := map[string]fsrs.History{}
+	for k, p := range sched {
+		if h, ok := exportScheduler.FromAnki(p); ok {
+			out[k] = h
+		}
+	}
+	return out
 }

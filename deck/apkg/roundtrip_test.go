@@ -22,17 +22,18 @@ import (
 // must give back IDs, decks, kinds, parents, tags, fronts and backs, and
 // with scheduling the review log to the millisecond.
 func TestAPKGRoundTrip(t *testing.T) {
-	for _, sched := range []bool{false, true} {
-		t.Run("scheduling="+strconv.FormatBool(sched), func(t *testing.T) {
+	for _, withSched := range []bool{false, true} {
+		t.Run("scheduling="+strconv.FormatBool(withSched), func(t *testing.T) {
 			cases := exportCases(t)
 			path := filepath.Join(t.TempDir(), "out.apkg")
-			if err := os.WriteFile(path, exportAPKG(t, cases, Options{WithScheduling: sched, Now: exportNow}), 0o600); err != nil {
+			if err := os.WriteFile(path, exportAPKG(t, cases, Options{WithScheduling: withSched, Now: exportNow}), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
+			d, sched, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 			if err != nil {
 				t.Fatal(err)
 			}
+			progress := history(sched)
 			if len(d.Warnings) != 0 {
 				t.Errorf("warnings: %q", d.Warnings)
 			}
@@ -58,9 +59,9 @@ func TestAPKGRoundTrip(t *testing.T) {
 					t.Errorf("card %s:\n got %#v\nwant %#v", want.ID, g, want)
 				}
 
-				p, ok := d.Progress[want.Key()]
+				p, ok := progress[want.Key()]
 				switch {
-				case !sched || c.progress == nil:
+				case !withSched || c.progress == nil:
 					if ok {
 						t.Errorf("card %s: progress %+v from an export without it", want.ID, p)
 					}
@@ -106,7 +107,7 @@ func TestAPKGRoundTripDeckOverride(t *testing.T) {
 	cases := exportCases(t)
 	path := filepath.Join(t.TempDir(), "out.apkg")
 	os.WriteFile(path, exportAPKG(t, cases[:2], Options{Now: exportNow}), 0o600)
-	d, err := Read(path, deck.ParseOptions{Deck: "imported"}, DefaultLimits)
+	d, _, err := Read(path, deck.ParseOptions{Deck: "imported"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestAPKGRoundTripPartial(t *testing.T) {
 	cases := exportCases(t)
 	path := filepath.Join(t.TempDir(), "out.apkg")
 	os.WriteFile(path, exportAPKG(t, cases[1:2], Options{Now: exportNow}), 0o600)
-	d, err := Read(path, deck.ParseOptions{}, DefaultLimits)
+	d, _, err := Read(path, deck.ParseOptions{}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestAPKGExportMedia(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "m.apkg")
 	os.WriteFile(path, buf.Bytes(), 0o600)
-	d, err := Read(path, deck.ParseOptions{File: "m.apkg"}, DefaultLimits)
+	d, _, err := Read(path, deck.ParseOptions{File: "m.apkg"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,17 +204,17 @@ func TestAPKGExportMedia(t *testing.T) {
 }
 
 // Reviews added by AddReview, in time order across cards, come out as
-// the same revlog as ExportProgress.Log would give.
+// the same revlog as Scheduling.Revlog would give.
 func TestAPKGAddReview(t *testing.T) {
 	t0 := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 	cards := []deck.Card{{ID: "a", Deck: "d", Kind: deck.KindBasic, Front: "A?", Back: "a"}, {ID: "b", Deck: "d", Kind: deck.KindBasic, Front: "B?", Back: "b"}}
 	reviews := []struct {
 		id string
-		r  ExportReview
+		r  exportReview
 	}{
-		{"a", ExportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
-		{"b", ExportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
-		{"a", ExportReview{Time: t0.Add(72 * time.Hour), Rating: fsrs.Easy, Duration: 2 * time.Second}},
+		{"a", exportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
+		{"b", exportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
+		{"a", exportReview{Time: t0.Add(72 * time.Hour), Rating: fsrs.Easy, Duration: 2 * time.Second}},
 	}
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, Options{Now: t0.Add(100 * time.Hour), WithScheduling: true})
@@ -222,16 +223,16 @@ func TestAPKGAddReview(t *testing.T) {
 	}
 	for _, c := range cards {
 		st := fsrs.Card{State: fsrs.Review, Due: t0.Add(200 * time.Hour), LastReview: t0.Add(72 * time.Hour), Stability: 8, Difficulty: 5, Reps: 2}
-		if err := w.Add(c, nil, &ExportProgress{State: st}); err != nil {
+		if err := w.Add(c, nil, (&exportProgress{State: st}).scheduling(time.UTC)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, r := range reviews {
-		if err := w.AddReview("d", r.id, r.r); err != nil {
+		if err := w.AddReview("d", r.id, r.r.anki()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.AddReview("d", "nope", reviews[0].r); err == nil {
+	if err := w.AddReview("d", "nope", reviews[0].r.anki()); err == nil {
 		t.Fatal("review of a card never added was accepted")
 	}
 	if err := w.Close(); err != nil {
@@ -239,12 +240,12 @@ func TestAPKGAddReview(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "r.apkg")
 	os.WriteFile(path, buf.Bytes(), 0o600)
-	d, err := Read(path, deck.ParseOptions{File: "r.apkg"}, DefaultLimits)
+	_, sched, err := Read(path, deck.ParseOptions{File: "r.apkg"}, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string][]fsrs.ReviewEvent{}
-	for k, p := range d.Progress {
+	for k, p := range history(sched) {
 		got[k] = p.Reviews
 	}
 	if a := got[deck.Key("d", "a")]; len(a) != 2 || !a[0].Time.Equal(t0) || a[1].Rating != fsrs.Easy || a[0].Duration != 3*time.Second {
@@ -265,10 +266,10 @@ func TestAPKGAddAfterReview(t *testing.T) {
 	st := fsrs.Card{State: fsrs.Review, Due: t0.Add(200 * time.Hour), LastReview: t0.Add(72 * time.Hour), Stability: 8, Difficulty: 5, Reps: 2}
 	reviews := []struct {
 		id string
-		r  ExportReview
+		r  exportReview
 	}{
-		{"a", ExportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
-		{"c", ExportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
+		{"a", exportReview{Time: t0, Rating: fsrs.Good, Duration: 3 * time.Second}},
+		{"c", exportReview{Time: t0.Add(time.Minute), Rating: fsrs.Again, Duration: 5 * time.Second}},
 	}
 	export := func(lateAfter int, wait bool) []byte {
 		var buf bytes.Buffer
@@ -277,14 +278,14 @@ func TestAPKGAddAfterReview(t *testing.T) {
 			t.Fatal(err)
 		}
 		add := func(c deck.Card) {
-			if err := w.Add(c, nil, &ExportProgress{State: st}); err != nil {
+			if err := w.Add(c, nil, (&exportProgress{State: st}).scheduling(time.UTC)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, c := range cards[:lateAfter] {
 			add(c)
 		}
-		if err := w.AddReview("d", reviews[0].id, reviews[0].r); err != nil {
+		if err := w.AddReview("d", reviews[0].id, reviews[0].r.anki()); err != nil {
 			t.Fatal(err)
 		}
 		if wait {
@@ -295,7 +296,7 @@ func TestAPKGAddAfterReview(t *testing.T) {
 		for _, c := range cards[lateAfter:] {
 			add(c)
 		}
-		if err := w.AddReview(cards[2].Deck, reviews[1].id, reviews[1].r); err != nil {
+		if err := w.AddReview(cards[2].Deck, reviews[1].id, reviews[1].r.anki()); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.Close(); err != nil {
@@ -327,12 +328,13 @@ func TestAPKGAddAfterReview(t *testing.T) {
 		}
 		path := filepath.Join(t.TempDir(), "late.apkg")
 		os.WriteFile(path, got, 0o600)
-		d, err := Read(path, deck.ParseOptions{File: "late.apkg"}, DefaultLimits)
+		d, sched, err := Read(path, deck.ParseOptions{File: "late.apkg"}, DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Cards) != 3 || len(d.Progress[deck.Key("e", "c")].Reviews) != 1 || len(d.Progress[deck.Key("d", "a")].Reviews) != 1 {
-			t.Errorf("wait %v: %d cards, progress %+v", wait, len(d.Cards), d.Progress)
+		progress := history(sched)
+		if len(d.Cards) != 3 || len(progress[deck.Key("e", "c")].Reviews) != 1 || len(progress[deck.Key("d", "a")].Reviews) != 1 {
+			t.Errorf("wait %v: %d cards, progress %+v", wait, len(d.Cards), progress)
 		}
 	}
 }

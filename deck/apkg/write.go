@@ -27,6 +27,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/htmlmd"
@@ -135,7 +136,7 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 	if aw.prefix == "" {
 		aw.prefix = "srs"
 	}
-	aw.minDay, aw.minDayT = aw.dayNumber(aw.now)
+	aw.minDay, aw.minDayT = fsrs.AnkiDay(aw.now, aw.loc)
 	if err := aw.open(); err != nil {
 		aw.cleanup()
 		return nil, fmt.Errorf("apkg export: %w", err)
@@ -217,9 +218,9 @@ func (w *Writer) stop() {
 }
 
 // Add writes one card. parent is the question a follow-up belongs to (its
-// front is shown above the follow-up); p is the card's scheduling, used
+// front is shown above the follow-up); s is the card's scheduling, used
 // only WithScheduling (nil means new).
-func (w *Writer) Add(c deck.Card, parent *deck.Card, p *ExportProgress) error {
+func (w *Writer) Add(c deck.Card, parent *deck.Card, s *Scheduling) error {
 	if w.err == nil {
 		if err := w.asyncErr(); err != nil {
 			w.err = fmt.Errorf("apkg export: %w", err)
@@ -231,7 +232,7 @@ func (w *Writer) Add(c deck.Card, parent *deck.Card, p *ExportProgress) error {
 	if w.closed {
 		return errors.New("apkg export: Add after Close")
 	}
-	j, err := w.prepare(c, parent, p)
+	j, err := w.prepare(c, parent, s)
 	if err != nil {
 		w.err = fmt.Errorf("apkg export: card %q in deck %q: %w", c.ID, c.Deck, err)
 		return w.err
@@ -256,7 +257,7 @@ func (w *Writer) Add(c deck.Card, parent *deck.Card, p *ExportProgress) error {
 
 // prepare does the part of Add that must happen in order: checks, ids,
 // decks, scheduling and the review log.
-func (w *Writer) prepare(c deck.Card, parent *deck.Card, p *ExportProgress) (*apkgJob, error) {
+func (w *Writer) prepare(c deck.Card, parent *deck.Card, s *Scheduling) (*apkgJob, error) {
 	if err := deck.ValidateID(c.ID); err != nil {
 		return nil, err
 	}
@@ -298,9 +299,9 @@ func (w *Writer) prepare(c deck.Card, parent *deck.Card, p *ExportProgress) (*ap
 	}
 
 	var revs []apkgRev
-	if w.opt.WithScheduling && p != nil {
-		revs = make([]apkgRev, 0, len(p.Log))
-		for _, e := range p.Log {
+	if w.opt.WithScheduling && s != nil {
+		revs = make([]apkgRev, 0, len(s.Revlog))
+		for _, e := range s.Revlog {
 			r, err := w.review(e, nid)
 			if err != nil {
 				return nil, err
@@ -316,7 +317,7 @@ func (w *Writer) prepare(c deck.Card, parent *deck.Card, p *ExportProgress) (*ap
 		w.cards.index(c.Deck, c.ID, nid)
 	}
 	j := &apkgJob{card: c, nid: nid, guid: ankiguid.Base91(g), tags: " " + strings.Join(tags, " ") + " ",
-		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(p)}
+		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(s)}
 	if parent != nil {
 		j.parentFront = &parent.Front
 	}
@@ -329,11 +330,11 @@ func (w *Writer) prepare(c deck.Card, parent *deck.Card, p *ExportProgress) (*ap
 }
 
 // AddReview adds one review of a card already added, for callers that read
-// reviews in time order rather than card by card (ExportProgress.Log).
+// reviews in time order rather than card by card (Scheduling.Revlog).
 // Reviews may come in any order; Close writes them sorted. The first call
 // starts writing the notes of the cards added so far; cards are best all
 // added before it, as a card added later makes Close write them again.
-func (w *Writer) AddReview(deckName, id string, e ExportReview) error {
+func (w *Writer) AddReview(deckName, id string, e fsrs.AnkiReview) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -580,8 +581,7 @@ func (w *Writer) finish() error {
 	if err := w.writeRevlog(c); err != nil {
 		return err
 	}
-	d0 := time.Unix(w.minDay*86400, 0).UTC()
-	crt := time.Date(d0.Year(), d0.Month(), d0.Day(), 4, 0, 0, 0, w.loc)
+	crt := fsrs.AnkiDayStart(w.minDay, w.loc)
 	_, off := crt.Zone()
 	decks := map[string]any{"1": apkgDeckJSON(1, "Default", 0)}
 	for name, id := range w.decks {

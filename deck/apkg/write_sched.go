@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/srs-tool/srs/fsrs"
@@ -55,158 +53,64 @@ func apkgReadSpill(b []byte) (apkgSpilledCard, error) {
 		factor: v[6], reps: v[7], lapses: v[8], left: v[9], dayBased: v[10] == 1, data: string(b)}}, nil
 }
 
-// schedule maps a card's state onto Anki's columns (anki-apkg.md §5).
-// Day-based due dates are written as absolute day numbers here and made
-// relative to the collection's creation day in Close, once the earliest
-// day is known.
-func (w *Writer) schedule(p *ExportProgress) apkgSched {
-	if !w.opt.WithScheduling || p == nil || p.State.State == fsrs.New {
+// Scheduling is one card's scheduling as Add takes it: Anki's columns and
+// revlog rows, as fsrs computes them (Scheduler.ToAnki, ToAnkiReview). Day
+// numbers are fsrs.AnkiDay's; Close makes them relative to the
+// collection's creation day.
+type Scheduling struct {
+	Card   fsrs.AnkiCard
+	Revlog []fsrs.AnkiReview // oldest first; or give them to AddReview later
+}
+
+// schedule turns a card's columns into a row's, numbering new cards in the
+// order they are added. Day-based due dates stay absolute day numbers
+// until Close, once the earliest day is known.
+func (w *Writer) schedule(s *Scheduling) apkgSched {
+	if !w.opt.WithScheduling || s == nil || s.Card.Type == 0 {
 		w.newPos++
-		s := apkgSched{due: int64(w.newPos)}
-		if w.opt.WithScheduling && p != nil && p.Suspended {
-			s.queue = -1
+		row := apkgSched{due: int64(w.newPos)}
+		if w.opt.WithScheduling && s != nil && s.Card.Queue == -1 {
+			row.queue = -1
 		}
-		return s
+		return row
 	}
-	st := p.State
-	s := apkgSched{reps: int64(st.Reps), lapses: int64(st.Lapses), factor: 2500}
-	if s.reps == 0 { // a reviewed card with no reps trips some importers
-		s.reps = int64(max(len(p.Log), 1))
+	c := s.Card
+	row := apkgSched{typ: c.Type, queue: c.Queue, due: c.Due, ivl: c.Ivl, factor: c.Factor, reps: c.Reps,
+		lapses: c.Lapses, left: c.Left, data: c.Data, dayBased: c.DueIsDay()}
+	if row.dayBased && row.due < w.minDay {
+		w.minDay, w.minDayT = row.due, fsrs.AnkiDayStart(row.due, w.loc)
 	}
-	// Learning steps of a day or more are day-based (queue 3), shorter ones
-	// are timestamps (queue 1).
-	learnQueue := func() {
-		if !st.LastReview.IsZero() && st.Due.Sub(st.LastReview) >= 24*time.Hour {
-			s.queue, s.due, s.dayBased = 3, w.dueDay(st.Due), true
-		} else {
-			s.queue, s.due = 1, st.Due.Unix()
-		}
-		s.left = int64(max(st.RemainingSteps, 1))
-	}
-	switch st.State {
-	case fsrs.Learning:
-		s.typ, s.factor = 1, 0
-		learnQueue()
-	case fsrs.Relearning:
-		s.typ = 3
-		s.ivl = int64(max(st.ScheduledDays, 1))
-		learnQueue()
-	default: // Review
-		s.typ, s.queue = 2, 2
-		s.due, s.dayBased = w.dueDay(st.Due), true
-		s.ivl = int64(st.ScheduledDays)
-		if s.ivl <= 0 && !st.LastReview.IsZero() {
-			s.ivl = int64(math.Round(st.Due.Sub(st.LastReview).Hours() / 24))
-		}
-		s.ivl = max(s.ivl, 1)
-	}
-	if p.Suspended {
-		s.queue = -1
-	}
-	s.data = apkgCardData(st, p)
-	return s
+	return row
 }
 
-// apkgCardData is cards.data: the FSRS memory state, rounded as Anki
-// rounds it, so Anki with FSRS on continues from it.
-func apkgCardData(st fsrs.Card, p *ExportProgress) string {
-	if st.Stability <= 0 || st.Difficulty <= 0 {
-		return ""
+// review encodes one revlog row. Revlog ids are answer times in ms and
+// must be unique (Anki drops duplicates on import); Close moves colliding
+// rows on by a millisecond.
+func (w *Writer) review(e fsrs.AnkiReview, cid int64) (apkgRev, error) {
+	if e.Ease < 1 || e.Ease > 4 {
+		return apkgRev{}, fmt.Errorf("review at %s: rating %d", time.UnixMilli(e.ID).UTC().Format(time.RFC3339), e.Ease)
 	}
-	f := func(x float64, dp int) string {
-		m := math.Pow(10, float64(dp))
-		return strconv.FormatFloat(math.Round(x*m)/m, 'f', -1, 64)
-	}
-	var b strings.Builder
-	b.WriteString(`{"s":` + f(st.Stability, 4) + `,"d":` + f(st.Difficulty, 3))
-	if p.DesiredRetention > 0 && p.DesiredRetention < 1 {
-		b.WriteString(`,"dr":` + f(p.DesiredRetention, 2))
-	}
-	if p.Decay > 0 {
-		b.WriteString(`,"decay":` + f(p.Decay, 3))
-	}
-	if !st.LastReview.IsZero() {
-		b.WriteString(`,"lrt":` + strconv.FormatInt(st.LastReview.Unix(), 10))
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-// review computes one revlog row (anki-apkg.md §2, §5). Revlog ids are
-// answer times in ms and must be unique (Anki drops duplicates on import);
-// Close moves colliding rows on by a millisecond.
-func (w *Writer) review(e ExportReview, cid int64) (apkgRev, error) {
-	if e.Rating < fsrs.Again || e.Rating > fsrs.Easy {
-		return apkgRev{}, fmt.Errorf("review at %s: rating %d", e.Time.Format(time.RFC3339), e.Rating)
-	}
-	w.seeDay(e.Time)
-	var typ int8
-	switch e.Before.State {
-	case fsrs.Review:
-		typ = 1
-	case fsrs.Relearning:
-		typ = 2
-	}
-	lastIvl := int64(0)
-	if e.Before.State != fsrs.New && !e.Before.LastReview.IsZero() {
-		lastIvl = apkgRevlogInterval(e.Before, e.Before.LastReview)
-	}
-	factor := int64(0)
-	if e.After.Difficulty > 0 {
-		factor = int64(math.Round(((e.After.Difficulty-1)/9 + 0.1) * 1000))
-		factor = min(max(factor, 100), 1100)
-	}
+	w.seeDay(e.ID)
 	return apkgRev{
-		id:      e.Time.UnixMilli(),
+		id:      e.ID,
 		cid:     cid,
-		ease:    int8(e.Rating),
-		typ:     typ,
-		ivl:     apkgInt32(apkgRevlogInterval(e.After, e.Time)),
-		lastIvl: apkgInt32(lastIvl),
-		factor:  int16(factor),
-		ms:      uint16(min(max(e.Duration.Milliseconds(), 0), 60_000)), // Anki caps answer times at 60 s
+		ease:    int8(e.Ease),
+		typ:     int8(e.Type),
+		ivl:     apkgInt32(e.Ivl),
+		lastIvl: apkgInt32(e.LastIvl),
+		factor:  int16(min(max(e.Factor, math.MinInt16), math.MaxInt16)),
+		ms:      uint16(min(max(e.Time, 0), math.MaxUint16)),
 	}, nil
 }
 
 func apkgInt32(v int64) int32 { return int32(min(max(v, math.MinInt32), math.MaxInt32)) }
 
-// apkgRevlogInterval is Anki's revlog interval of a state: positive days
-// for day-based intervals, negative seconds for learning steps.
-func apkgRevlogInterval(c fsrs.Card, from time.Time) int64 {
-	if c.State == fsrs.New {
-		return 0
-	}
-	if c.State == fsrs.Review && c.ScheduledDays > 0 {
-		return int64(c.ScheduledDays)
-	}
-	d := c.Due.Sub(from)
-	if d >= 24*time.Hour {
-		return int64(math.Round(d.Hours() / 24))
-	}
-	return -max(int64(math.Round(d.Seconds())), 1)
-}
-
-// dayNumber is the user's day t falls on (days start at 04:00 local, as
-// conf.rollover says), counted from 1970-01-01, and when that day starts.
-func (w *Writer) dayNumber(t time.Time) (int64, time.Time) {
-	start := fsrs.DayOf(t, w.loc, 4).Start
-	l := start.In(w.loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400, start
-}
-
-// seeDay lowers minDay to t's day. Reviews come mostly in time order, so
-// most fall on or after the earliest day seen and need no calendar work.
-func (w *Writer) seeDay(t time.Time) {
-	if !t.Before(w.minDayT) {
+// seeDay lowers minDay to the day of a review at ms. Reviews come mostly in
+// time order, so most fall on or after the earliest day seen and need no
+// calendar work.
+func (w *Writer) seeDay(ms int64) {
+	if ms >= w.minDayT.UnixMilli() {
 		return
 	}
-	w.minDay, w.minDayT = w.dayNumber(t)
-}
-
-func (w *Writer) dueDay(t time.Time) int64 {
-	d, start := w.dayNumber(t)
-	if d < w.minDay {
-		w.minDay, w.minDayT = d, start
-	}
-	return d
+	w.minDay, w.minDayT = fsrs.AnkiDay(time.UnixMilli(ms), w.loc)
 }

@@ -29,11 +29,63 @@ import (
 // depend on the machine's zone.
 var exportNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// exportProgress is a card's scheduling as srs holds it: its state and the
+// log that led there. scheduling turns it into what Writer.Add takes,
+// through fsrs, as cmd/srs does.
+type exportProgress struct {
+	State     fsrs.Card
+	Suspended bool
+	Log       []exportReview // oldest first
+}
+
+// exportReview is one rating with the states around it.
+type exportReview struct {
+	Time     time.Time
+	Rating   fsrs.Rating
+	Duration time.Duration
+	Before   fsrs.Card
+	After    fsrs.Card
+}
+
+// exportScheduler converts states for the tests: default settings, so
+// cards.data carries desired retention 0.9 and decay 0.1542.
+var exportScheduler = func() *fsrs.Scheduler {
+	s, err := fsrs.NewScheduler(fsrs.DefaultSettings())
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+func (e exportReview) anki() fsrs.AnkiReview {
+	return fsrs.ToAnkiReview(fsrs.ReviewEvent{Time: e.Time, Rating: e.Rating, Duration: e.Duration}, e.Before, e.After)
+}
+
+// scheduling is p as Writer.Add takes it, for a writer whose Now is in loc.
+func (p *exportProgress) scheduling(loc *time.Location) *Scheduling {
+	if p == nil {
+		return nil
+	}
+	s := &Scheduling{Card: exportScheduler.ToAnki(p.State, p.Suspended, loc)}
+	for _, e := range p.Log {
+		s.Revlog = append(s.Revlog, e.anki())
+	}
+	return s
+}
+
+// nowLoc is the zone a writer with these options counts days in.
+func nowLoc(opt Options) *time.Location {
+	if opt.Now.IsZero() {
+		return time.Local
+	}
+	return opt.Now.Location()
+}
+
 // exportCase is a small srs collection with its scheduling.
 type exportCase struct {
 	card     deck.Card
 	parent   *deck.Card
-	progress *ExportProgress
+	progress *exportProgress
 }
 
 // exportCases builds cards whose histories are replayed through the real
@@ -47,14 +99,14 @@ func exportCases(t testing.TB) []exportCase {
 	if err != nil {
 		t.Fatal(err)
 	}
-	progress := func(suspended bool, evs ...fsrs.ReviewEvent) *ExportProgress {
+	progress := func(suspended bool, evs ...fsrs.ReviewEvent) *exportProgress {
 		before, after, err := sched.Replay(evs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &ExportProgress{State: after[len(after)-1], Suspended: suspended, DesiredRetention: 0.9, Decay: 0.1542}
+		p := &exportProgress{State: after[len(after)-1], Suspended: suspended}
 		for i, e := range evs {
-			p.Log = append(p.Log, ExportReview{Time: e.Time, Rating: e.Rating, Duration: e.Duration, Before: before[i], After: after[i]})
+			p.Log = append(p.Log, exportReview{Time: e.Time, Rating: e.Rating, Duration: e.Duration, Before: before[i], After: after[i]})
 		}
 		return p
 	}
@@ -90,7 +142,7 @@ func exportAPKG(t testing.TB, cases []exportCase, opt Options) []byte {
 		t.Fatal(err)
 	}
 	for _, c := range cases {
-		if err := w.Add(c.card, c.parent, c.progress); err != nil {
+		if err := w.Add(c.card, c.parent, c.progress.scheduling(nowLoc(opt))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -654,10 +706,10 @@ func TestWriteAPKGErrors(t *testing.T) {
 func TestWriteAPKGRevlogIDs(t *testing.T) {
 	base := exportNow.Add(-48 * time.Hour).Truncate(time.Millisecond)
 	card := func(id string, offsets ...int) exportCase {
-		p := &ExportProgress{State: fsrs.Card{State: fsrs.Review, Due: exportNow.Add(24 * time.Hour), Stability: 3, Difficulty: 5,
+		p := &exportProgress{State: fsrs.Card{State: fsrs.Review, Due: exportNow.Add(24 * time.Hour), Stability: 3, Difficulty: 5,
 			ScheduledDays: 3, Reps: uint64(len(offsets)), LastReview: base}}
 		for _, o := range offsets {
-			p.Log = append(p.Log, ExportReview{Time: base.Add(time.Duration(o) * time.Millisecond), Rating: fsrs.Good,
+			p.Log = append(p.Log, exportReview{Time: base.Add(time.Duration(o) * time.Millisecond), Rating: fsrs.Good,
 				Before: fsrs.Card{State: fsrs.Review}, After: p.State})
 		}
 		return exportCase{card: deck.Card{ID: id, Deck: "d", Front: id}, progress: p}
