@@ -231,9 +231,12 @@ func (p *csvParse) card(rec []string, line int) (deck.Card, error) {
 		}
 		return rec[n-1]
 	}
-	side := func(n int) string {
+	side := func(n int, front bool) string {
 		s := get(n)
-		if p.html {
+		switch {
+		case p.html && front:
+			s = htmlmd.ToFrontMarkdown(s)
+		case p.html:
 			s = htmlmd.ToMarkdown(s)
 		}
 		return strings.TrimSpace(deck.StripControls(s))
@@ -247,7 +250,7 @@ func (p *csvParse) card(rec []string, line int) (deck.Card, error) {
 			}
 		}
 	}
-	c := deck.Card{Front: side(p.cols.front), Back: side(p.cols.back), Kind: deck.KindBasic, Source: p.src.At(line)}
+	c := deck.Card{Front: side(p.cols.front, true), Back: side(p.cols.back, false), Kind: deck.KindBasic, Source: p.src.At(line)}
 	if c.Front == "" {
 		return c, p.src.Errorf(line, "empty front (column %d)", p.cols.front)
 	}

@@ -272,3 +272,20 @@ func TestParseCSVWarnings(t *testing.T) {
 		t.Errorf("warnings %q", d.Warnings)
 	}
 }
+
+// Text in an HTML field that looks like Markdown stays text: escaped in a
+// back, and at the start of a front, which srs reads as text anyway.
+func TestParseCSVHTMLTextStaysText(t *testing.T) {
+	src := "#separator:tab\n#html:true\n1. Why *this*?\t# not a heading<br>1. not a list<br>*not em*\n"
+	d, err := ParseTSV(strings.NewReader(src), deck.ParseOptions{File: "t.tsv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Cards[0]
+	if want := `1. Why \*this\*?`; c.Front != want {
+		t.Errorf("front %q, want %q", c.Front, want)
+	}
+	if want := "\\# not a heading\n1\\. not a list\n\\*not em\\*"; c.Back != want {
+		t.Errorf("back %q, want %q", c.Back, want)
+	}
+}

@@ -82,14 +82,15 @@ func apkgIsOwnNotetype(nt *apkgNotetype) bool {
 		nt.fields[0] == "Question" && nt.fields[1] == "Answer" && nt.fields[2] == "Context" && nt.fields[3] == "Source"
 }
 
-// apkgNoteText converts a note's fields to Markdown on first use.
+// apkgNoteText converts a note's fields to Markdown on first use, as a
+// back and, apart, as a front (htmlmd.ToFrontMarkdown).
 type apkgNoteText struct {
-	html []string
-	md   []*string
+	html   []string
+	md, fr []*string
 }
 
 func newAPKGNoteText(fields []string) *apkgNoteText {
-	return &apkgNoteText{html: fields, md: make([]*string, len(fields))}
+	return &apkgNoteText{html: fields, md: make([]*string, len(fields)), fr: make([]*string, len(fields))}
 }
 
 func (t *apkgNoteText) markdown(i int) string {
@@ -100,12 +101,25 @@ func (t *apkgNoteText) markdown(i int) string {
 	return *t.md[i]
 }
 
+// front is field i as a card's front.
+func (t *apkgNoteText) front(i int) string {
+	if t.fr[i] == nil {
+		s := strings.TrimSpace(htmlmd.ToFrontMarkdown(t.html[i]))
+		t.fr[i] = &s
+	}
+	return *t.fr[i]
+}
+
 // join renders the fields idx as Markdown blocks, skipping empty ones and
-// labelling each with its field name when label is set.
-func (t *apkgNoteText) join(idx []int, names []string, label bool) string {
+// labelling each with its field name when label is set. The first field
+// of a front starts it (front), the others are blocks below.
+func (t *apkgNoteText) join(idx []int, names []string, label, front bool) string {
 	var parts []string
 	for _, i := range idx {
 		md := t.markdown(i)
+		if front && len(parts) == 0 {
+			md = t.front(i)
+		}
 		if md == "" {
 			continue
 		}
@@ -201,8 +215,8 @@ func (r *apkgReader) addNote(id int64, guid string, mid int64, tags, flds string
 					back = append(back, i)
 				}
 			}
-			c.Front = text.join(front, names, false)
-			c.Back = text.join(back, names, len(names) > 2)
+			c.Front = text.join(front, names, false, true)
+			c.Back = text.join(back, names, len(names) > 2, false)
 			add(c, row)
 		}
 	default:
@@ -265,7 +279,7 @@ func (r *apkgReader) addCloze(base deck.Card, text *apkgNoteText, names []string
 				// unescaped; the brackets would not.
 				return "\ue000" + strconv.Itoa(len(blanks)-1) + "\ue001"
 			})
-			f := strings.TrimSpace(htmlmd.ToMarkdown(fh))
+			f := strings.TrimSpace(htmlmd.ToFrontMarkdown(fh))
 			for i, b := range blanks {
 				f = strings.ReplaceAll(f, "\ue000"+strconv.Itoa(i)+"\ue001", b)
 			}
@@ -278,7 +292,7 @@ func (r *apkgReader) addCloze(base deck.Card, text *apkgNoteText, names []string
 		}
 		c.Front = strings.Join(fronts, "\n\n")
 		c.Back = strings.Join(backs, "\n\n")
-		if more := text.join(extra, names, len(names) > 2); more != "" {
+		if more := text.join(extra, names, len(names) > 2, false); more != "" {
 			c.Back += "\n\n" + more
 		}
 		add(c, row)
@@ -320,7 +334,7 @@ func (r *apkgReader) ownCard(base deck.Card, text *apkgNoteText, source string, 
 			c.Tags = append(c.Tags, t)
 		}
 	}
-	c.Front = text.markdown(0)
+	c.Front = text.front(0)
 	if md, ok := apkgKeptMarkdown(text.html[0]); ok {
 		c.Front = md
 	}

@@ -19,7 +19,7 @@ func FuzzHTMLToMarkdown(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	files, _ := filepath.Glob("testdata/csv/*")
+	files, _ := filepath.Glob("../../deck/ankitext/testdata/csv/*") // Anki exports, HTML fields and all
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(string(b))

@@ -22,9 +22,19 @@ import (
 //
 // It works on the token stream, not a parsed tree: HTML5 tree building is
 // quadratic on some hostile inputs, and a field only needs a linear pass.
-// The result is valid UTF-8 whatever the input; it never panics.
-func ToMarkdown(s string) string {
+// The result is valid UTF-8 whatever the input; it never panics. Text is
+// escaped where Markdown would read it as markup ("1. x", "# x", "*x*"),
+// so that the Markdown shows the field's text as the field did.
+func ToMarkdown(s string) string { return toMarkdown(s, false) }
+
+// ToFrontMarkdown is ToMarkdown for a card's front. srs reads the start of
+// a front as text whatever it looks like (a question "1. Why?" is no list;
+// the TSV writer escapes it on the way out), so it is left unescaped there.
+func ToFrontMarkdown(s string) string { return toMarkdown(s, true) }
+
+func toMarkdown(s string, front bool) string {
 	c := htmlConv{}
+	c.m.front = front
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
 		switch z.Next() {
@@ -345,10 +355,7 @@ func (c *htmlConv) text(t string) {
 			t = ""
 		}
 		w = strings.ReplaceAll(w, "\u00a0", " ")
-		if c.inCell {
-			w = strings.ReplaceAll(w, "|", `\|`)
-		}
-		m.word(w)
+		m.text(w, c.inCell)
 	}
 }
 

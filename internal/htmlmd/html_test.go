@@ -141,6 +141,9 @@ func TestMarkdownHTMLRoundTrip(t *testing.T) {
 		"``a`b`` and `` ` ``",
 		"<div>raw html block</div>",
 		"inline <span>html</span> shown as text",
+		`\*not em\*, # and 1. kept as text`,
+		"text that looks like markup: \\<b>, \\&amp;, a_b\\_ and \\`x\\`",
+		"\\# not a heading\n\n1\\. not a list\n\n\\- nor this",
 	}
 	for _, md := range same {
 		h, err := ToHTML(md)
@@ -162,8 +165,8 @@ func TestMarkdownHTMLRoundTrip(t *testing.T) {
 		{"Setext\n======", "# Setext"},
 		{"#### Heading\ntext", "#### Heading\n\ntext"},
 		{"hard  \nbreak", "hard\nbreak"},
-		{`\*not em\*`, "*not em*"},
 		{"&copy; entity", "© entity"},
+		{"<b>tag</b> shown", "**tag** shown"},
 		{"<b>tag</b>", "**tag**"},
 		{"<sub>2</sub>", "2"},
 		{"[ref][r]\n\n[r]: https://x.y", "[ref](https://x.y)"},

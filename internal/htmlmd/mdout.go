@@ -20,6 +20,7 @@ type mdOut struct {
 	pending  int             // break wanted before the next content
 	space    bool            // a space is wanted before the next word
 	lead     string          // written after the prefix of the next line ("## ")
+	front    bool            // the first line is a front: its start is text whatever it looks like
 
 	conts []*mdContainer
 	marks []*mdMark
@@ -160,11 +161,28 @@ func (m *mdOut) lineBreak() {
 	m.blankLine()
 }
 
-// word writes text that belongs to the flow of a paragraph.
+// word writes Markdown that belongs to the flow of a paragraph.
 func (m *mdOut) word(s string) {
 	if s == "" {
 		return
 	}
+	m.begin()
+	m.cur.WriteString(s)
+}
+
+// text writes a word of text, escaped so that Markdown shows it as it is
+// (in a table cell, cell).
+func (m *mdOut) text(s string, cell bool) {
+	if s == "" {
+		return
+	}
+	lineStart := m.begin() && !(m.front && m.lines == 0)
+	m.cur.WriteString(escapeText(s, lineStart, cell))
+}
+
+// begin starts a word: the break or space before it and the marks that
+// open at it. It reports whether the word starts a line's content.
+func (m *mdOut) begin() (lineStart bool) {
 	if m.pending > 0 {
 		m.applyBreak()
 	}
@@ -173,14 +191,16 @@ func (m *mdOut) word(s string) {
 		m.cur.WriteByte(' ')
 	}
 	m.space = false
+	lineStart = m.cur.Len() == m.prefix
 	for _, mk := range m.marks {
 		if !mk.emitted && mk.open != "" {
 			mk.line, mk.pos = m.lineNo(), m.cur.Len()
 			m.cur.WriteString(mk.open)
 			mk.emitted = true
+			lineStart = false
 		}
 	}
-	m.cur.WriteString(s)
+	return lineStart
 }
 
 // raw writes s glued to what precedes it (table pipes, fences).
