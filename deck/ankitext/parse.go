@@ -1,3 +1,8 @@
+// Package ankitext reads and writes Anki's text format, CSV and TSV as
+// Anki exports and imports them: "#key:value" header lines, quoted fields,
+// HTML fields (converted to and from Markdown). WriteTSV's files go back
+// into Anki as updates of the same notes (their GUIDs are stable) and into
+// srs with the cards' identities intact.
 package ankitext
 
 import (
@@ -15,7 +20,7 @@ import (
 
 // ParseCSV reads Anki's text format with comma as the default separator:
 // the #separator header line wins, else the separator is sniffed from the
-// first records. See FORMATS.md for the header lines understood.
+// first records. See deck/FORMATS.md for the header lines understood.
 func ParseCSV(r io.Reader, opt deck.ParseOptions) (*deck.Deck, error) {
 	return parseDelimited(r, opt, ',')
 }

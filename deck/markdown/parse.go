@@ -1,3 +1,7 @@
+// Package markdown reads and writes srs's own deck format: Markdown with
+// front matter, "## " cards and "### Follow-up: " follow-ups (see
+// deck/FORMATS.md). Parse turns a file into a deck.Deck, naming file:line
+// in every error; Write turns cards back into a file Parse reads the same.
 package markdown
 
 import (
@@ -12,7 +16,7 @@ import (
 
 const utf8BOM = "\uFEFF"
 
-// Parse reads a deck in the house Markdown format (see FORMATS.md):
+// Parse reads a deck in the house Markdown format (see deck/FORMATS.md):
 // "## " headings start cards, "### Follow-up: " headings start follow-ups
 // of the card above, the body up to the next such heading is the back.
 // Every error names file:line; nothing is returned unless the whole file

@@ -5,9 +5,9 @@
 // It is small on purpose: the usual choice, glamour, pulls in a syntax
 // highlighter whose package initialisation alone costs every srs command
 // about 20 ms, more than the whole of `srs status` otherwise takes. It
-// reads the same Markdown dialect as deck's HTML renderer (CommonMark with
-// tables, strikethrough and bare links), so a card looks alike in srs and
-// in Anki.
+// reads the same Markdown dialect as the HTML renderer the Anki formats
+// use, internal/htmlmd (CommonMark with tables, strikethrough and bare
+// links), so a card looks alike in srs and in Anki.
 //
 // Layout choices a reader sees:
 //   - A code line wider than the screen is folded, never cut: the rest
