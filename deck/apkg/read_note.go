@@ -76,7 +76,7 @@ func apkgClozeFields(qfmt string, names []string) []int {
 	return out
 }
 
-// The note type Writer writes; see apkg_schema.go.
+// The note type Writer writes; see schema.go.
 func apkgIsOwnNotetype(nt *apkgNotetype) bool {
 	return nt.name == apkgModelName && len(nt.fields) == 4 &&
 		nt.fields[0] == "Question" && nt.fields[1] == "Answer" && nt.fields[2] == "Context" && nt.fields[3] == "Source"

@@ -106,7 +106,7 @@ type Writer struct {
 	spillOff int64
 	noteRefs *extsort.Sorter[apkgNoteRef] // where each note's rows are, by note id
 
-	// The collection, from the first AddReview or Close on (apkg_write_notes.go).
+	// The collection, from the first AddReview or Close on (write_notes.go).
 	coll      *apkgCollection
 	notesDone chan error // the notes written early, when they were started
 	notesErr  error
