@@ -2,6 +2,7 @@ package srs
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"os/exec"
 	"slices"
@@ -154,5 +155,32 @@ func TestReadmeShowsTheDirection(t *testing.T) {
 			b.WriteString("| " + r[0] + " | " + r[1] + " |\n")
 		}
 		t.Errorf("README.md's Dependency direction table differs from layout_test.go's; it should read:\n%s", b.String())
+	}
+}
+
+// TestNoMachinePaths: no Go file names a file by an absolute path of one
+// machine (a test once read the Anki fixture from /work/shared). Files
+// outside the module are found from its root, as sharedFixture in
+// deck/apkg does.
+func TestNoMachinePaths(t *testing.T) {
+	err := fs.WalkDir(os.DirFS("."), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, l := range strings.Split(string(b), "\n") {
+			for _, dir := range []string{"work", "home", "Users", "root"} {
+				if strings.Contains(l, `"/`+dir+"/") {
+					t.Errorf("%s:%d names a path on one machine: %s", path, i+1, strings.TrimSpace(l))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
