@@ -190,15 +190,26 @@ type CardFilter struct {
 	Deck          string
 	Tag           string
 	IncludeRetire bool // also list retired cards
+	// Search keeps the cards whose ID, front, back or a tag contains it,
+	// ignoring case.
+	Search string
+	// Status keeps the cards whose status for the user is one of these
+	// (learning includes relearning; retired lists retired cards without
+	// IncludeRetire). Only EachCardState, which knows the user, applies it.
+	Status []CardStatus
 }
 
 // EachCard calls fn for every card matching f, in key order (deck, then
 // id). Listing is the one query that reads every card.
 func (s *Store) EachCard(f CardFilter, fn func(StoredCard) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return s.eachCard(tx, f, fn) })
+	return s.db.View(func(tx *bolt.Tx) error { return s.eachCard(tx, f, nil, fn) })
 }
 
-func (s *Store) eachCard(tx *bolt.Tx, f CardFilter, fn func(StoredCard) error) error {
+// eachCard walks the cards f selects. pre, when set, decides on a card
+// from its metadata before its text is read, so that a filter on the
+// user's state costs no text for the cards it drops.
+func (s *Store) eachCard(tx *bolt.Tx, f CardFilter, pre func(*cardMeta) (bool, error), fn func(StoredCard) error) error {
+	search := newSearcher(f.Search)
 	c := tx.Bucket(bCards).Cursor()
 	var prefix []byte
 	k, v := c.First()
@@ -211,12 +222,23 @@ func (s *Store) eachCard(tx *bolt.Tx, f CardFilter, fn func(StoredCard) error) e
 		if err != nil {
 			return err
 		}
-		if m.Retired && !f.IncludeRetire || f.Tag != "" && !slices.Contains(m.Tags, f.Tag) {
+		if m.Retired && !f.wantsRetired() || f.Tag != "" && !slices.Contains(m.Tags, f.Tag) {
 			continue
+		}
+		if pre != nil {
+			if ok, err := pre(&m); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 		}
 		t, err := getText(tx, string(k))
 		if err != nil {
 			return err
+		}
+		if !search.match(&m, &t) {
+			continue
 		}
 		if err := fn(StoredCard{Card: m.card(t).Card, Retired: m.Retired}); err != nil {
 			return err
@@ -230,20 +252,26 @@ func hasPrefix(b, prefix []byte) bool {
 }
 
 // EachCardState is EachCard with the user's state of each card (had is
-// false for a card the user never saw).
+// false for a card the user never saw), filtered by f.Status too.
 func (s *Store) EachCardState(user string, f CardFilter, fn func(c StoredCard, st CardState, had bool) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		ub, _ := openUser(tx, user)
-		return s.eachCard(tx, f, func(c StoredCard) error {
-			if ub == nil {
-				return fn(c, CardState{}, false)
+		var (
+			st  CardState
+			had bool
+		)
+		// pre reads the state once, before the text, and fn gets it.
+		pre := func(m *cardMeta) (bool, error) {
+			st, had = CardState{}, false
+			if ub != nil {
+				var err error
+				if st, had, err = ub.getState(m.Key()); err != nil {
+					return false, err
+				}
 			}
-			st, had, err := ub.getState(c.Key())
-			if err != nil {
-				return err
-			}
-			return fn(c, st, had)
-		})
+			return f.wantStatus(statusOf(m.Retired, st, had)), nil
+		}
+		return s.eachCard(tx, f, pre, func(c StoredCard) error { return fn(c, st, had) })
 	})
 }
 
@@ -266,7 +294,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 		// Log entries are kept for the cards exported. Unfiltered, that is
 		// every card but the retired ones, and a set of those few is
 		// cheaper to ask a million times than a set of all the others.
-		unfiltered := f.Deck == "" && f.Tag == "" && !f.IncludeRetire
+		unfiltered := f.Deck == "" && f.Tag == "" && !f.IncludeRetire && f.Search == "" && len(f.Status) == 0
 		exported, retired := map[string]bool{}, map[string]bool{}
 		listed := f
 		if unfiltered {
@@ -276,7 +304,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 		// order: the last questions read spare decoding them again.
 		var recent [64]*deck.Card
 		n := 0
-		err := s.eachCard(tx, listed, func(c StoredCard) error {
+		err := s.eachCard(tx, listed, nil, func(c StoredCard) error {
 			if n++; n%5000 == 0 {
 				s.releaseMapped(tx.Size()) // a whole-file walk need not stay resident
 			}
