@@ -43,6 +43,8 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			statusCommand(&env),
 			decksCommand(&env),
 			cardsCommand(&env),
+			showCommand(&env),
+			editCommand(&env),
 			logCommand(&env),
 			statsCommand(&env),
 			settingsCommand(&env),

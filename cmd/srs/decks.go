@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -57,6 +58,8 @@ type cardsOptions struct {
 	Tag     string
 	JSON    bool
 	Retired bool
+	Search  string
+	States  []string
 }
 
 func cardsCommand(env **Env) *cli.Command {
@@ -66,11 +69,17 @@ func cardsCommand(env **Env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "deck", Usage: "only this deck"},
 			&cli.StringFlag{Name: "tag", Usage: "only cards with this tag"},
+			&cli.StringFlag{Name: "search", Usage: "only cards whose front, back, tags or ID contain `TEXT` (any case)"},
+			&cli.StringSliceFlag{Name: "state", Usage: "only cards in `STATE`: new, learning, review, suspended or retired (repeat or list with commas)"},
 			&cli.BoolFlag{Name: "retired", Usage: "include retired cards"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line"},
 		},
 		Action: func(c *cli.Context) error {
-			return runCards(&cardsOptions{Env: *env, Deck: c.String("deck"), Tag: c.String("tag"), JSON: c.Bool("json"), Retired: c.Bool("retired")})
+			if c.NArg() > 0 {
+				return usageError{fmt.Errorf("cards takes no arguments (did you mean --search %s?)", c.Args().First())}
+			}
+			return runCards(&cardsOptions{Env: *env, Deck: c.String("deck"), Tag: c.String("tag"), JSON: c.Bool("json"),
+				Retired: c.Bool("retired"), Search: c.String("search"), States: c.StringSlice("state")})
 		},
 	}
 }
@@ -120,32 +129,54 @@ func stateName(st store.CardState) string {
 }
 
 func runCards(o *cardsOptions) error {
+	filter := store.CardFilter{Deck: o.Deck, Tag: o.Tag, IncludeRetire: o.Retired, Search: o.Search}
+	for _, v := range o.States {
+		for _, name := range strings.Split(v, ",") {
+			st, err := store.ParseCardStatus(strings.TrimSpace(name))
+			if err != nil {
+				return usageError{fmt.Errorf("--state: %w", err)}
+			}
+			filter.Status = append(filter.Status, st)
+		}
+	}
 	enc := json.NewEncoder(o.Env.IO.Out)
 	tw := tabwriter.NewWriter(o.Env.IO.Out, 0, 0, 2, ' ', 0)
 	if !o.JSON {
 		fmt.Fprintln(tw, "deck\tid\tkind\tstate\tdue\tfront")
 	}
+	n := 0
 	err := o.Env.with(func(s *store.Store) error {
+		if o.Deck != "" {
+			if _, err := s.DeckInfo(o.Deck); err != nil {
+				return err
+			}
+		}
 		loc, err := userZone(s, o.Env.User)
 		if err != nil {
 			return err
 		}
-		return s.EachCardState(o.Env.User, store.CardFilter{Deck: o.Deck, Tag: o.Tag, IncludeRetire: o.Retired},
-			func(c store.StoredCard, st store.CardState, had bool) error {
-				v := newCardJSON(c, st, had)
-				if o.JSON {
-					return enc.Encode(v)
-				}
-				due := ""
-				if v.Due != "" {
-					due = fsrs.FormatTime(st.Due, loc)
-				}
-				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Deck, c.ID, c.Kind, v.State, due, truncate(c.Front, 60))
-				return err
-			})
+		return s.EachCardState(o.Env.User, filter, func(c store.StoredCard, st store.CardState, had bool) error {
+			n++
+			v := newCardJSON(c, st, had)
+			if o.JSON {
+				return enc.Encode(v)
+			}
+			// A due time means something only for a card in the schedule.
+			status, due := store.StatusOf(c, st, had), ""
+			if v.Due != "" && (status != store.StatusSuspended && status != store.StatusRetired) {
+				due = fsrs.FormatTime(st.Due, loc)
+			}
+			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Deck, c.ID, c.Kind, status, due, truncate(c.Front, 60))
+			return err
+		})
 	})
 	if err != nil {
 		return err
+	}
+	if n == 0 && !o.JSON && (o.Search != "" || len(filter.Status) > 0 || o.Tag != "") {
+		tw.Flush()
+		fmt.Fprintln(o.Env.IO.ErrOut, "srs: no cards match")
+		return nil
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -45,13 +46,21 @@ type Env struct {
 	Timeout time.Duration
 	// NoColor: NO_COLOR is set, so the review screen prints no colours
 	// (https://no-color.org: any non-empty value).
-	NoColor  bool
+	NoColor bool
+	// Editor is the command srs edit runs: $EDITOR, else $VISUAL, else vi.
+	Editor   string
 	prepared bool
 }
 
 // newEnv reads the environment and global flags.
 func newEnv(io *IO, getenv func(string) string, dbFlag, userFlag string) (*Env, error) {
-	e := &Env{IO: io, Now: time.Now, NoColor: getenv("NO_COLOR") != ""}
+	e := &Env{IO: io, Now: time.Now, NoColor: getenv("NO_COLOR") != "", Editor: "vi"}
+	for _, v := range []string{"EDITOR", "VISUAL"} {
+		if ed := strings.TrimSpace(getenv(v)); ed != "" {
+			e.Editor = ed
+			break
+		}
+	}
 	if s := getenv("SRS_NOW"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {

@@ -43,6 +43,18 @@ type logJSON struct {
 	Difficulty float64 `json:"difficulty_after"`
 }
 
+func newLogJSON(e store.Entry) logJSON {
+	d, id := deck.SplitKey(e.Card)
+	before := "none"
+	if e.HadState {
+		before = stateName(e.Before)
+	}
+	return logJSON{Key: e.Key.String(), Time: e.Time().UTC().Format(time.RFC3339Nano), Deck: d, ID: id,
+		Action: e.Action.String(), Rating: int(e.Rating), DurationMS: e.Duration.Milliseconds(),
+		StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.UTC().Format(time.RFC3339),
+		Stability: e.After.Stability, Difficulty: e.After.Difficulty}
+}
+
 func runLog(env *Env, limit int, asJSON bool) error {
 	var entries []store.Entry
 	var loc *time.Location
@@ -65,15 +77,7 @@ func runLog(env *Env, limit int, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(out)
 		for _, e := range entries {
-			d, id := deck.SplitKey(e.Card)
-			before := "none"
-			if e.HadState {
-				before = stateName(e.Before)
-			}
-			if err := enc.Encode(logJSON{Key: e.Key.String(), Time: e.Time().UTC().Format(time.RFC3339Nano), Deck: d, ID: id,
-				Action: e.Action.String(), Rating: int(e.Rating), DurationMS: e.Duration.Milliseconds(),
-				StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.UTC().Format(time.RFC3339),
-				Stability: e.After.Stability, Difficulty: e.After.Difficulty}); err != nil {
+			if err := enc.Encode(newLogJSON(e)); err != nil {
 				return err
 			}
 		}

@@ -63,6 +63,8 @@ type tuiModel struct {
 	gate     *dbGate
 
 	view viewCache
+
+	runEditor runEditor // nil: tea.ExecProcess
 }
 
 func newTUI(env *Env, sess *review.Session) *tuiModel {
@@ -195,6 +197,8 @@ func (m *tuiModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case tea.KeyPressMsg:
 		return m, m.key(msg.String())
+	case editedMsg:
+		return m, m.edited(msg)
 	}
 	return m, nil
 }
@@ -236,6 +240,7 @@ func init() {
 		{[]string{"u"}, "u", "undo the last rating, suspend or bury", needIdle, (*tuiModel).undo},
 		{[]string{"s"}, "s", "suspend the card", needCard | needIdle, (*tuiModel).suspend},
 		{[]string{"b"}, "b", "bury the card until tomorrow", needCard | needIdle, (*tuiModel).bury},
+		{[]string{"e"}, "e", "edit the card in $EDITOR (its ID and history stay)", needCard | needIdle, (*tuiModel).editCard},
 		{[]string{"?"}, "?", "this help", 0, func(m *tuiModel, _ string) tea.Cmd { m.help, m.cardScroll, m.scroll = true, m.scroll, 0; return nil }},
 		{[]string{"q", "esc"}, "q esc", "quit (after a rating still being saved)", 0, (*tuiModel).quit},
 		{[]string{"ctrl+c"}, "ctrl+c", "quit now", 0, func(*tuiModel, string) tea.Cmd { return tea.Quit }},

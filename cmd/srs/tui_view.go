@@ -265,13 +265,13 @@ func (m *tuiModel) hints() []string {
 		if m.card.Parent != nil && !m.context {
 			h = append(h, "c context")
 		}
-		return append(h, "u undo", "s suspend", "b bury")
+		return append(h, "u undo", "s suspend", "b bury", "e edit")
 	}
 	h := []string{"1-4 rate", "? help", "↑↓ scroll", "q quit"}
 	if m.card.Parent != nil && !m.context {
 		h = append(h, "c context")
 	}
-	return append(h, "u undo", "s suspend", "b bury")
+	return append(h, "u undo", "s suspend", "b bury", "e edit")
 }
 
 // hints joins as many hints as fit in w, in order, skipping any too long.
