@@ -13,30 +13,43 @@ import (
 func Main(args []string, io *IO, getenv func(string) string) int {
 	var env *Env
 	unknown := false
-	app := &cli.App{
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	var app *cli.App
+	app = &cli.App{
 		Name:      "srs",
 		Usage:     "spaced-repetition drills for senior and staff engineering interviews",
 		UsageText: "srs [--db PATH] [--user NAME] COMMAND [options]",
+		Version:   version(),
 		Reader:    io.In,
 		Writer:    io.Out,
 		ErrWriter: io.ErrOut,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "db", Usage: "database `PATH`", EnvVars: []string{"SRS_DB"}},
-			&cli.StringFlag{Name: "user", Usage: "whose reviews these are", EnvVars: []string{"SRS_USER"}},
+			// SRS_DB and SRS_USER are read through getenv, not urfave/cli's
+			// EnvVars (the process environment), so that a caller's
+			// environment is the one that counts.
+			&cli.StringFlag{Name: "db", Usage: "database `PATH` (or $SRS_DB)"},
+			&cli.StringFlag{Name: "user", Usage: "whose reviews these are (or $SRS_USER)"},
 		},
 		Before: func(c *cli.Context) (err error) {
-			env, err = newEnv(io, getenv, c.String("db"), c.String("user"))
+			db, user := c.String("db"), c.String("user")
+			if db == "" {
+				db = getenv("SRS_DB")
+			}
+			if user == "" {
+				user = getenv("SRS_USER")
+			}
+			env, err = newEnv(io, getenv, db, user)
 			return err
 		},
 		HideHelpCommand:      true,
 		EnableBashCompletion: false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(io.ErrOut, "srs: unknown command %q; see srs --help\n", name)
+			fmt.Fprintf(io.ErrOut, "srs: %s\n", unknownCommand(app, name))
 			unknown = true
 		},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
+		OnUsageError: func(c *cli.Context, err error, isCommand bool) error {
+			return usageError{flagError(app, args, c, err, isCommand)}
 		},
 		Commands: []*cli.Command{
 			reviewCommand(&env),
@@ -56,10 +69,13 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			doctorCommand(&env),
 			backupCommand(&env),
 			restoreCommand(&env),
+			completionCommand(),
+			manCommand(),
 		},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
+		requireFlags(c)
 	}
 	err := app.Run(interspersed(app, args))
 	switch {
@@ -90,7 +106,9 @@ func oneLine(s string) string {
 
 // interspersed moves a command's flags ahead of its arguments, so that
 // `srs import deck.md --dry-run` works as people type it: urfave/cli stops
-// reading flags at the first argument. "--" still ends the flags.
+// reading flags at the first argument. Global flags typed after the
+// command (`srs review --db x`) move before it, where urfave/cli reads
+// them. "--" still ends the flags.
 func interspersed(app *cli.App, args []string) []string {
 	i := 1
 	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags
@@ -106,8 +124,7 @@ func interspersed(app *cli.App, args []string) []string {
 	if cmd == nil {
 		return args
 	}
-	out := append([]string{}, args[:i+1]...)
-	var flags, rest []string
+	var globals, flags, rest []string
 	for j := i + 1; j < len(args); j++ {
 		a := args[j]
 		switch {
@@ -115,15 +132,21 @@ func interspersed(app *cli.App, args []string) []string {
 			rest = append(rest, args[j:]...)
 			j = len(args)
 		case strings.HasPrefix(a, "-") && a != "-":
-			flags = append(flags, a)
-			if takesValue(cmd.Flags, a) && j+1 < len(args) {
+			to, of := &flags, cmd.Flags
+			if findFlag(cmd.Flags, a) == nil && findFlag(app.Flags, a) != nil {
+				to, of = &globals, app.Flags
+			}
+			*to = append(*to, a)
+			if takesValue(of, a) && j+1 < len(args) {
 				j++
-				flags = append(flags, args[j])
+				*to = append(*to, args[j])
 			}
 		default:
 			rest = append(rest, a)
 		}
 	}
+	out := append(append([]string{}, args[:i]...), globals...)
+	out = append(out, args[i])
 	return append(append(out, flags...), rest...)
 }
 

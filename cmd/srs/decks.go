@@ -70,7 +70,7 @@ func cardsCommand(env **Env) *cli.Command {
 			&cli.StringFlag{Name: "deck", Usage: "only this deck"},
 			&cli.StringFlag{Name: "tag", Usage: "only cards with this tag"},
 			&cli.StringFlag{Name: "search", Usage: "only cards whose front, back, tags or ID contain `TEXT` (any case)"},
-			&cli.StringSliceFlag{Name: "state", Usage: "only cards in `STATE`: new, learning, review, suspended or retired (repeat or list with commas)"},
+			&cli.StringSliceFlag{Name: "state", Usage: "only cards in `STATE`: new, learning (relearning too), relearning, review, suspended or retired (repeat or list with commas)"},
 			&cli.BoolFlag{Name: "retired", Usage: "include retired cards"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line"},
 		},

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,8 +51,28 @@ func TestScripts(t *testing.T) {
 			"samecards":  sameCards,
 			"genhistory": genHistory,
 			"easyrows":   easyRows,
+			"exitcode":   exitCode,
 		},
 	})
+}
+
+// exitcode N PROGRAM ARGS... runs PROGRAM (srs) as exec does and checks
+// that it exits with status N: 2 for a usage error, 1 for any other.
+func exitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || neg {
+		ts.Fatalf("usage: exitcode N PROGRAM ARGS...")
+	}
+	err := ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if fmt.Sprint(got) != args[0] {
+		ts.Fatalf("%s exited %d, want %s", args[1], got, args[0])
+	}
 }
 
 // holdlock FILE DURATION opens FILE as a bbolt database from the test

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -74,11 +75,21 @@ func backupCommand(env **Env) *cli.Command {
 		Name:      "backup",
 		Usage:     "write a consistent copy of the database to FILE, while srs may be in use",
 		ArgsUsage: "FILE",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "force", Usage: "overwrite FILE if it exists"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageError{fmt.Errorf("backup takes one FILE")}
 			}
 			e := *env
+			file := c.Args().First()
+			// The database itself is refused by Backup, whatever --force says.
+			if _, err := os.Lstat(file); err == nil && !c.Bool("force") {
+				fi, err1 := os.Stat(file)
+				db, err2 := os.Stat(e.DBPath)
+				if err1 != nil || err2 != nil || !os.SameFile(fi, db) {
+					return fmt.Errorf("backup %s: the file exists; --force overwrites it", file)
+				}
+			}
 			return e.with(func(s *store.Store) error {
 				n, err := s.Backup(c.Args().First())
 				if err == nil {

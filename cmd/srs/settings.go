@@ -20,7 +20,7 @@ func settingsCommand(env **Env) *cli.Command {
 		Usage:     "show or change your scheduling settings",
 		ArgsUsage: "[KEY=VALUE...]",
 		Description: "Keys: desired_retention (0-1), maximum_interval (days), new_per_day, reviews_per_day,\n" +
-			"learning_steps and relearning_steps (durations, e.g. 1m,10m), day_start_hour (0-23),\n" +
+			"learning_steps and relearning_steps (durations, e.g. 1m,10m,1d), day_start_hour (0-23),\n" +
 			"time_zone (IANA name, empty for the machine's), fuzz (true/false).\n" +
 			"Changes apply from now on; reviews already made keep the settings they were made under.",
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
@@ -51,7 +51,8 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 			}
 		}
 		if asJSON {
-			return json.NewEncoder(env.IO.Out).Encode(st)
+			return json.NewEncoder(env.IO.Out).Encode(settingsJSON{Settings: st,
+				LearningSteps: stepList(st.LearningSteps), RelearningSteps: stepList(st.RelearningSteps)})
 		}
 		tw := tabwriter.NewWriter(env.IO.Out, 0, 0, 2, ' ', 0)
 		zone := st.TimeZone
@@ -92,19 +93,49 @@ func weightsInForce(st fsrs.Settings) string {
 	return fmt.Sprintf("fitted %s to %d reviews: %s", when, st.FittedReviews, formatWeights(st.Weights))
 }
 
-func steps(ds []time.Duration) string {
-	var parts []string
+// settingsJSON is `srs settings --json`: the settings, with steps as the
+// strings a user types ("1m", "1d"), not nanoseconds.
+type settingsJSON struct {
+	fsrs.Settings
+	LearningSteps   []string `json:"learning_steps"`
+	RelearningSteps []string `json:"relearning_steps"`
+}
+
+func steps(ds []time.Duration) string { return strings.Join(stepList(ds), ",") }
+
+// stepList writes steps as users type them: "1d", "12h", "10m", "30s".
+func stepList(ds []time.Duration) []string {
+	parts := []string{}
 	for _, d := range ds {
-		switch {
-		case d%time.Hour == 0:
-			parts = append(parts, strconv.Itoa(int(d/time.Hour))+"h")
-		case d%time.Minute == 0:
-			parts = append(parts, strconv.Itoa(int(d/time.Minute))+"m")
-		default:
-			parts = append(parts, d.String())
+		parts = append(parts, formatStep(d))
+	}
+	return parts
+}
+
+func formatStep(d time.Duration) string {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if d%u.unit == 0 {
+			return strconv.FormatInt(int64(d/u.unit), 10) + u.name
 		}
 	}
-	return strings.Join(parts, ",")
+	return d.String()
+}
+
+// parseStep reads a step as formatStep writes it, or any Go duration
+// ("1h30m"); "d" is a day of 24 hours, as a step of days counts whole
+// days anyway.
+func parseStep(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseFloat(n, 64)
+		if err != nil || days <= 0 || days > 36500 {
+			return 0, fmt.Errorf("bad days %q", s)
+		}
+		return time.Duration(days * float64(24*time.Hour)), nil
+	}
+	return time.ParseDuration(s)
 }
 
 // setField sets one setting from text; Validate (in SetSettings) then
@@ -137,9 +168,9 @@ func setField(st *fsrs.Settings, key, val string) error {
 			if p = strings.TrimSpace(p); p == "" {
 				continue
 			}
-			d, perr := time.ParseDuration(p)
+			d, perr := parseStep(p)
 			if perr != nil {
-				return fmt.Errorf("%s %q: not durations like 1m,10m", key, val)
+				return fmt.Errorf("%s %q: not durations like 1m,10m,1d", key, val)
 			}
 			ds = append(ds, d)
 		}
