@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
@@ -101,13 +104,26 @@ func (s searcher) match(m *cardMeta, t *cardText) bool {
 }
 
 // CardLog is the user's log entries for one card, oldest first: its
-// history as `srs show` prints it. The log is keyed by time, not by card,
-// so this reads the whole log; it is asked for one card at a time.
+// history as `srs show` prints it. The log is keyed by time, not by
+// card, so this walks the whole log, reading only each entry's card key
+// and decoding only the card's own entries.
 func (s *Store) CardLog(user, deckName, id string) ([]Entry, error) {
-	key := deck.Key(deckName, id)
+	key := []byte(deck.Key(deckName, id))
 	var out []Entry
-	err := s.EachEntry(user, false, func(e Entry) error {
-		if e.Card == key {
+	err := s.db.View(func(tx *bolt.Tx) error {
+		ub, err := openUser(tx, user)
+		if err != nil {
+			return err
+		}
+		c := ub.logCursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !bytes.Equal(entryCard(v), key) {
+				continue
+			}
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return fmt.Errorf("user %q log entry %x: %w", user, k, err)
+			}
 			out = append(out, e)
 		}
 		return nil
