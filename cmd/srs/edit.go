@@ -188,17 +188,27 @@ func (ed *cardEdit) onSource(info store.DeckInfo) (bool, error) {
 	return true, nil
 }
 
-// onCopy writes the card to a temporary Markdown file.
+// onCopy writes the card to a temporary Markdown file. The heading has
+// no {#id}: the card keeps its ID whatever the copy says, and text typed
+// at the end of the heading must not land after an ID.
 func (ed *cardEdit) onCopy() error {
 	var buf bytes.Buffer
 	if err := markdown.Write(&buf, []deck.Card{ed.card.Card}); err != nil {
 		return fmt.Errorf("edit: %w", err)
 	}
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "## ") {
+			lines[i] = strings.TrimSuffix(l, " {#"+ed.card.ID+"}")
+			ed.line = i + 1
+			break
+		}
+	}
 	f, err := os.CreateTemp("", "srs-edit-*.md")
 	if err != nil {
 		return fmt.Errorf("edit: %w", err)
 	}
-	_, err = f.Write(buf.Bytes())
+	_, err = f.WriteString(strings.Join(lines, "\n"))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -207,12 +217,6 @@ func (ed *cardEdit) onCopy() error {
 		return fmt.Errorf("edit: %w", err)
 	}
 	ed.file = f.Name()
-	for i, l := range strings.Split(buf.String(), "\n") {
-		if strings.HasPrefix(l, "## ") {
-			ed.line = i + 1
-			break
-		}
-	}
 	return nil
 }
 
@@ -244,6 +248,9 @@ func (ed *cardEdit) reimport(env *Env, res editResult) (editResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("%w; nothing imported: fix the file and run srs edit or srs import again", err)
 	}
+	if err := idMoved(d, ed.card.ID); err != nil {
+		return res, err
+	}
 	res.warnings = d.Warnings
 	err = env.with(func(s *store.Store) error {
 		r, err := s.ImportDeck(d, store.ImportOptions{Now: env.Now()})
@@ -260,6 +267,25 @@ func (ed *cardEdit) reimport(env *Env, res editResult) (editResult, error) {
 		return nil
 	})
 	return res, err
+}
+
+// idMoved catches the edit most likely to lose a card's history by
+// mistake: text typed after the heading's {#id} (an editor's "append at
+// the end of the line"), which makes the ID part of the front and the
+// card a new one.
+func idMoved(d *deck.Deck, id string) error {
+	mark := "{#" + id + "}"
+	for _, c := range d.Cards {
+		if c.ID == id {
+			return nil
+		}
+	}
+	for _, c := range d.Cards {
+		if strings.Contains(c.Front, mark) {
+			return fmt.Errorf("%s: %s must end the heading, or the card loses its ID and history; nothing imported: move it back and run srs edit or srs import again", c.Source, mark)
+		}
+	}
+	return nil
 }
 
 // store stores the copy's front, back and tags on the card.
