@@ -37,7 +37,7 @@ func (s *Store) Record(user string, c Change) (LogKey, error) {
 		if err != nil {
 			return err
 		}
-		key, err = ub.record(tx, c, true)
+		key, err = ub.record(tx, c, !s.direct)
 		return err
 	})
 	return key, err

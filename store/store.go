@@ -125,6 +125,10 @@ type Options struct {
 	// from schema from to SchemaVersion: on a large collection that
 	// takes seconds, which a user should not sit through in silence.
 	Upgrading func(from, to uint64)
+	// RecordDirect makes Record write the log entry, the state and the
+	// indexes in one transaction instead of deferring them to the pending
+	// list. It exists so that one benchmark run can weigh both (issue #12).
+	RecordDirect bool
 }
 
 // initialMmap is the mapping reserved at open; pages are only resident
@@ -137,8 +141,9 @@ const DefaultTimeout = 1500 * time.Millisecond
 
 // Store is an open srs database.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db     *bolt.DB
+	path   string
+	direct bool // Options.RecordDirect
 }
 
 // Open opens the database at path, creating it (and running migrations)
@@ -158,7 +163,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, direct: opt.RecordDirect}
 	upgraded, err := s.init(opt)
 	if err == nil && upgraded {
 		err = s.compactAfterUpgrade(opt)
