@@ -243,21 +243,6 @@ func (s *Session) Undo() (deck.Card, error) {
 	return c, nil
 }
 
-// Close ends the session: the ratings it logged are applied to the card
-// states and indexes in one transaction (store.Settle), so the next
-// command starts from settled states. They are safe in the log already:
-// if another process holds the database, the next command applies them.
-func (s *Session) Close() error {
-	if len(s.undo) == 0 {
-		return nil
-	}
-	err := s.with(func(st *store.Store) error { return st.Settle(s.cfg.User) })
-	if errors.Is(err, store.ErrInUse) {
-		return nil
-	}
-	return err
-}
-
 // CanUndo reports whether Undo has something to revert.
 func (s *Session) CanUndo() bool { return len(s.undo) > 0 }
 

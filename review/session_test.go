@@ -2,6 +2,7 @@ package review
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-func newSession(t *testing.T) (*Session, func() (*store.Store, error)) {
+func newSession(t *testing.T) (*Session, func() (*store.Store, error), string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "srs.db")
 	open := func() (*store.Store, error) { return store.Open(path, store.Options{Now: t0}) }
@@ -34,59 +35,66 @@ func newSession(t *testing.T) (*Session, func() (*store.Store, error)) {
 		t.Fatal(err)
 	}
 	now := t0
-	return New(Config{Open: open, User: "ann", Now: func() time.Time { now = now.Add(time.Minute); return now }}), open
+	return New(Config{Open: open, User: "ann", Now: func() time.Time { now = now.Add(time.Minute); return now }}), open, path
 }
 
-func pending(t *testing.T, open func() (*store.Store, error)) int {
+// stateOf reads a card's state through a read-only handle, as another
+// srs command would while the session runs.
+func stateOf(t *testing.T, path, id string) (store.CardState, bool) {
 	t.Helper()
-	var n int
-	if err := store.With(open, func(s *store.Store) (err error) { n, err = s.Pending("ann"); return err }); err != nil {
+	s, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	defer s.Close()
+	st, had, err := s.State("ann", "d", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, had
 }
 
-// TestSessionSettlesAsItEnds: ratings are logged as they are made and
-// applied to the card states when the session closes; an undone rating
-// leaves nothing behind.
-func TestSessionSettlesAsItEnds(t *testing.T) {
-	sess, open := newSession(t)
+// TestSessionStoresEachRatingAsMade: each rating is in the card's state
+// (and the log) as soon as Answer returns, for any other process to
+// read; an undone rating leaves nothing behind; the database stays
+// consistent throughout.
+func TestSessionStoresEachRatingAsMade(t *testing.T) {
+	sess, open, path := newSession(t)
 	var rated []string
 	for range 3 {
 		c, err := sess.Next()
 		if err != nil || c == nil {
 			t.Fatalf("next: %v %v", c, err)
 		}
-		if _, err := sess.Answer(c, fsrs.Easy); err != nil {
+		after, err := sess.Answer(c, fsrs.Easy)
+		if err != nil {
 			t.Fatal(err)
 		}
+		if st, had := stateOf(t, path, c.Card.ID); !had || st != after {
+			t.Fatalf("card %s after Answer: %+v (had %v), want %+v", c.Card.ID, st, had, after)
+		}
 		rated = append(rated, c.Card.ID)
-	}
-	if n := pending(t, open); n != 3 {
-		t.Fatalf("%d pending during the session, want 3", n)
 	}
 	undone, err := sess.Undo()
 	if err != nil || undone.ID != rated[2] {
 		t.Fatalf("undo: %v %v", undone.ID, err)
 	}
-	if n := pending(t, open); n != 2 {
-		t.Fatalf("%d pending after an undo, want 2", n)
-	}
-	if err := sess.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := pending(t, open); n != 0 {
-		t.Fatalf("%d pending after Close", n)
-	}
 	err = store.With(open, func(s *store.Store) error {
 		for i, id := range rated {
-			st, had, err := s.State("ann", "d", id)
+			_, had, err := s.State("ann", "d", id)
 			if err != nil {
 				return err
 			}
-			if want := i < 2; had != want || had && st.State != fsrs.Review {
-				return errors.New("card " + id + " has the wrong state after Close")
+			if want := i < 2; had != want {
+				return errors.New("card " + id + " has the wrong state after the undo")
 			}
+		}
+		n := 0
+		if err := s.EachEntry("ann", false, func(store.Entry) error { n++; return nil }); err != nil {
+			return err
+		}
+		if n != 2 {
+			return fmt.Errorf("%d log entries, want 2", n)
 		}
 		r, err := s.Check()
 		if err == nil && len(r.Problems) != 0 {
@@ -107,7 +115,7 @@ func TestSessionSettlesAsItEnds(t *testing.T) {
 // an undo takes back a rating, and the card with it when it was its only
 // one. It carries the user's zone for showing the next due time.
 func TestSummaryCountsCardsAndRatings(t *testing.T) {
-	sess, _ := newSession(t)
+	sess, _, _ := newSession(t)
 	var ids []string // rated, in order
 	check := func() {
 		t.Helper()

@@ -191,60 +191,6 @@ func BenchmarkRecord(b *testing.B) {
 	})
 }
 
-// BenchmarkSession is a sitting's worth of ratings, 64 distinct cards,
-// with the settles Record makes as the pending list fills and the one
-// that ends the session: what a rating costs once its deferred share of
-// the log, state and index writes is counted (the rating-ns metric). The
-// undos that restore the collection run outside the timer.
-func BenchmarkSession(b *testing.B) {
-	eachSize(b, func(b *testing.B, path string) {
-		s := openBench(b, copyDB(b, path))
-		settings, _ := s.Settings("user00")
-		settings.ReviewsPerDay = 1000
-		if err := s.SetSettings("user00", settings, benchEnd.Add(-time.Hour)); err != nil {
-			b.Fatal(err)
-		}
-		sched, _ := fsrs.NewScheduler(settings)
-		q, err := s.Queue("user00", benchEnd, store.QueueOptions{})
-		if err != nil || len(q.Items) < 64 {
-			b.Fatalf("queue: %v (%d items)", err, len(q.Items))
-		}
-		var changes []store.Change
-		for _, it := range q.Items[:64] {
-			c := it.State.Card
-			if !it.HadState {
-				c.Due = benchEnd
-			}
-			next, err := sched.Next(c, benchEnd, fsrs.Good)
-			if err != nil {
-				b.Fatal(err)
-			}
-			changes = append(changes, store.Change{Card: it.Card.Key(), Time: benchEnd, Action: store.ActRate, Rating: fsrs.Good,
-				Duration: 5 * time.Second, Before: it.State, HadState: it.HadState, After: store.CardState{Card: next}})
-		}
-		keys := make([]store.LogKey, len(changes))
-		b.ResetTimer()
-		for b.Loop() {
-			for i, ch := range changes {
-				if keys[i], err = s.Record("user00", ch); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := s.Settle("user00"); err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			for i := len(keys) - 1; i >= 0; i-- {
-				if _, err := s.Undo("user00", keys[i]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StartTimer()
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(changes)), "rating-ns")
-	})
-}
-
 // BenchmarkBoltCommit is the engine's floor, measured beside
 // BenchmarkRecord on the same disk: one bare bbolt transaction putting
 // one 200-byte value.

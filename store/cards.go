@@ -347,7 +347,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 		if err != nil || entry == nil || ub == nil {
 			return err
 		}
-		c := ub.logCursor()
+		c := ub.log.Cursor()
 		n = 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if n++; n%50000 == 0 {

@@ -115,7 +115,7 @@ func (s *Store) CardLog(user, deckName, id string) ([]Entry, error) {
 		if err != nil {
 			return err
 		}
-		c := ub.logCursor()
+		c := ub.log.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if !bytes.Equal(entryCard(v), key) {
 				continue

@@ -46,15 +46,9 @@ func (r *Report) add(user, format string, args ...any) {
 // Check verifies the database against its invariants: every index entry
 // matches a state and every state its index entries; states are what
 // replaying the log through FSRS gives; no record points at a card that
-// does not exist; every record decodes. It writes only to apply pending
-// ratings (pending.go).
+// does not exist; every record decodes. It writes nothing.
 func (s *Store) Check() (*Report, error) {
 	r := &Report{}
-	// States and indexes are checked against the log once they have
-	// caught up with it; a list that cannot be applied is a finding.
-	if err := s.settle(); err != nil {
-		r.add("", "pending ratings cannot be applied: %v", err)
-	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		r.Schema = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(kSchema))
 		if r.Schema != SchemaVersion {

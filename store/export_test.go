@@ -10,7 +10,7 @@ import (
 )
 
 // TestEachExportKeepsReviewsOfExportedCards: the log entries handed on are
-// those of the cards exported, whatever the filter, pending or settled.
+// those of the cards exported, whatever the filter.
 func TestEachExportKeepsReviewsOfExportedCards(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann")
@@ -19,10 +19,7 @@ func TestEachExportKeepsReviewsOfExportedCards(t *testing.T) {
 	for _, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
 		rate(t, s, "ann", it, t0, fsrs.Good)
 	}
-	if err := s.Settle("ann"); err != nil {
-		t.Fatal(err)
-	}
-	// c is retired, with its history; z's second rating stays pending.
+	// c is retired, with its history; z is rated again.
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"x"}}, deck.Card{ID: "b"}))
 	it := queue(t, s, "ann", t0.Add(30*24*3600e9), QueueOptions{Deck: "e"}).Items[0]
 	rate(t, s, "ann", it, t0.Add(30*24*3600e9), fsrs.Good)
@@ -40,7 +37,7 @@ func TestEachExportKeepsReviewsOfExportedCards(t *testing.T) {
 		err := s.EachExport("ann", tc.f, func(c ExportCard) error {
 			cards = append(cards, c.Deck+"/"+c.ID)
 			if c.ID == "z" && (!c.HadState || c.State.Reps != 2) {
-				return fmt.Errorf("z exported without its pending rating: %+v", c.State)
+				return fmt.Errorf("z exported without its second rating: %+v", c.State)
 			}
 			return nil
 		}, func(e Entry) error {

@@ -78,11 +78,6 @@ func (s *Store) ImportDeck(d *deck.Deck, opt ImportOptions) (ImportResult, error
 		return res, err
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		// Retiring, reviving and history write states and indexes, which
-		// must first catch up with the log.
-		if err := settleUsers(tx); err != nil {
-			return err
-		}
 		p, err := plan(tx, d, opt)
 		if err != nil {
 			return err
@@ -360,7 +355,7 @@ func (p *importPlan) importHistory(tx *bolt.Tx) error {
 			if err != nil {
 				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
-			if _, err := ub.record(tx, ch, false); err != nil {
+			if _, err := ub.record(tx, ch); err != nil {
 				return fmt.Errorf("import %s card %s history: %w", p.deck.Source, c.ID, err)
 			}
 		}

@@ -9,11 +9,6 @@ import (
 // EachEntry calls fn for the user's log entries, oldest first (newest
 // first with reverse), stopping early when fn returns ErrStop.
 func (s *Store) EachEntry(user string, reverse bool, fn func(Entry) error) error {
-	// Walking backward through the log and the pending list together is
-	// not worth its code for a listing: the list goes into the log first.
-	if err := s.settle(user); err != nil {
-		return err
-	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		ub, err := openUser(tx, user)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Each change to
 // the layout bumps it and appends a migration below.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[v] upgrades a database at schema v to v+1, each in a
 // transaction of its own that also records the new version: an upgrade
@@ -23,6 +23,7 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	1: upgradeV2,
 	2: upgradeV3,
 	3: upgradeV4,
+	4: upgradeV5,
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
@@ -109,10 +110,10 @@ func upgradeV2(tx *bolt.Tx, _ time.Time) error {
 // upgradeV3 (schema 2 to 3) moves each user's bucket from users/<name> to
 // the top level as user\x00<name> (a page less per rating), moving the
 // sub-buckets by reference rather than copying them, and re-encodes the
-// card records from JSON to binary (codec_card.go). Schema 3 also adds
-// each user's pending list (pending.go), which a schema-2 srs would
-// ignore, showing states that lag behind the log: the version bump makes
-// such an srs refuse the file.
+// card records from JSON to binary (codec_card.go). Schema 3 also added
+// each user's pending list (migrate_pending.go), which a schema-2 srs would
+// have ignored, showing states that lag behind the log: the version bump
+// made such an srs refuse the file.
 func upgradeV3(tx *bolt.Tx, _ time.Time) error {
 	if err := reencode(tx.Bucket(bCards), func(v []byte) ([]byte, error) {
 		m, err := decodeMetaValue(v)
@@ -155,9 +156,13 @@ func upgradeV3(tx *bolt.Tx, _ time.Time) error {
 // learning card is at least a day longer than Good. The layout is
 // unchanged; the states, indexes and the results the log records are
 // recomputed from its times and ratings, as Rebuild does, so the doctor's
-// replay check holds. The bump makes a schema-3 srs, which would record
-// results under the old rules, refuse the file.
+// replay check holds; the users' pending ratings join the log first, so
+// they are replayed too (migrate_pending.go). The bump makes a schema-3
+// srs, which would record results under the old rules, refuse the file.
 func upgradeV4(tx *bolt.Tx, _ time.Time) error {
+	if err := foldPending(tx); err != nil {
+		return err
+	}
 	var res RebuildResult
 	return rebuildAll(tx, &res)
 }

@@ -27,11 +27,6 @@ func writeSchema1(t *testing.T, path string) {
 	s := busyStoreAt(t, path)
 	defer s.Close()
 	users := []string{"ann", "bob"}
-	for _, u := range users {
-		if err := s.Settle(u); err != nil { // schema 1 had no pending list
-			t.Fatal(err)
-		}
-	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		if err := reencode(tx.Bucket(bCards), func(v []byte) ([]byte, error) {
 			m, err := decodeMetaValue(v)

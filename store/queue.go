@@ -79,7 +79,7 @@ func (m *cardMeta) group() string {
 func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
 	t := today{groups: map[string]bool{}}
 	seen := map[string]bool{}
-	c := ub.logCursor()
+	c := ub.log.Cursor()
 	for k, v := c.Seek(logFrom(day.Start)); k != nil; k, v = c.Next() {
 		e, err := decodeEntry(k, v)
 		if err != nil {
@@ -162,10 +162,7 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 	// and ordering need (dueEntry); states and cards are read only for
 	// the cards a session will show.
 	var learnNow, learnLater, reviews []candidate
-	c, err := ub.dueCursor(tx)
-	if err != nil {
-		return nil, err
-	}
+	c := ub.due.Cursor()
 	end := dueUpTo(q.Day.End)
 	var deckPrefix []byte
 	if opt.Deck != "" {
@@ -364,10 +361,7 @@ func (ub *userBuckets) newCards(tx *bolt.Tx, opt QueueOptions, limit int, t toda
 	if limit <= 0 {
 		return nil, nil
 	}
-	c, err := ub.newCursor(tx)
-	if err != nil {
-		return nil, err
-	}
+	c := ub.new.Cursor()
 	var k, v []byte
 	var prefix []byte
 	if opt.Deck != "" {

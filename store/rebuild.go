@@ -37,20 +37,8 @@ func rebuildAll(tx *bolt.Tx, res *RebuildResult) error {
 	}
 	return forEachUser(tx, func(name string, _ *bolt.Bucket) error {
 		res.Users++
-		ub, err := openUserBuckets(tx, name)
+		ub, err := openUser(tx, name)
 		if err != nil {
-			return err
-		}
-		// The pending entries join the log, whose replay applies
-		// them. A damaged list gives up what follows the damage:
-		// the rest of the file is repaired rather than refused.
-		recs, _ := parsePending(ub.user.Get(kPending))
-		for _, r := range recs {
-			if err := ub.log.Put(r.key[:], r.raw); err != nil {
-				return err
-			}
-		}
-		if err := ub.putPending(nil); err != nil {
 			return err
 		}
 		return ub.rebuild(cards, res)

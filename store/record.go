@@ -26,10 +26,9 @@ type Change struct {
 	After    CardState
 }
 
-// Record writes a change in one transaction: the log entry, and the card
-// listed as pending until its state and index are settled (pending.go).
-// It fails with ErrConflict if the card's state, pending changes
-// included, is not c.Before.
+// Record writes a change in one transaction: the log entry, the card's
+// state and its index entries. It fails with ErrConflict if the card's
+// state is not c.Before.
 func (s *Store) Record(user string, c Change) (LogKey, error) {
 	var key LogKey
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -37,16 +36,14 @@ func (s *Store) Record(user string, c Change) (LogKey, error) {
 		if err != nil {
 			return err
 		}
-		key, err = ub.record(tx, c, !s.direct)
+		key, err = ub.record(tx, c)
 		return err
 	})
 	return key, err
 }
 
-// record logs a change. Deferred, it lists the entry as pending; otherwise
-// (an import's history, many changes in one transaction) it writes the
-// state and index at once.
-func (ub *userBuckets) record(tx *bolt.Tx, c Change, deferred bool) (LogKey, error) {
+// record logs a change and applies it to the card's state and indexes.
+func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
 	var key LogKey
 	if c.Action == ActRate && (c.Rating < fsrs.Again || c.Rating > fsrs.Easy) {
 		return key, fmt.Errorf("rating %d: must be 1..4", c.Rating)
@@ -62,31 +59,13 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change, deferred bool) (LogKey, err
 		deckName, id := deck.SplitKey(c.Card)
 		return key, fmt.Errorf("card %s/%s: %w", deckName, id, ErrConflict)
 	}
-	if !deferred {
-		if err := ub.setState(tx, c.Card, c.Before, c.HadState, c.After, true); err != nil {
-			return key, err
-		}
-	} else {
-		if _, ok, err := getMeta(tx, c.Card); err != nil || !ok {
-			if err == nil {
-				err = fmt.Errorf("card %q: %w", c.Card, ErrNoCard)
-			}
-			return key, err
-		}
+	if err := ub.setState(tx, c.Card, c.Before, c.HadState, c.After, true); err != nil {
+		return key, err
 	}
 	e := Entry{Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
 		Before: c.Before, HadState: c.HadState, After: c.After}
-	raw := encodeEntry(e)
-	if deferred && ub.pendingFull(len(raw)) {
-		if err := ub.settle(tx); err != nil {
-			return key, err
-		}
-	}
 	key = ub.nextLogKey(c.Time)
-	if deferred {
-		return key, ub.addPending(key, raw)
-	}
-	return key, ub.log.Put(key[:], raw)
+	return key, ub.log.Put(key[:], encodeEntry(e))
 }
 
 // nextLogKey is a key after every existing entry made at t.
@@ -103,11 +82,12 @@ func (ub *userBuckets) nextLogKey(t time.Time) LogKey {
 	if len(last) == len(k) && bytes.Equal(last[:8], k[:8]) {
 		k = newLogKey(t, binary.BigEndian.Uint32(last[8:])+1)
 	}
-	for _, r := range ub.pendingRecs {
-		if bytes.Equal(r.key[:8], k[:8]) && bytes.Compare(r.key[:], k[:]) >= 0 {
-			k = newLogKey(t, binary.BigEndian.Uint32(r.key[8:])+1)
-		}
-	}
+	return k
+}
+
+// lastLogKey is the newest key in the user's log, nil if there is none.
+func (ub *userBuckets) lastLogKey() []byte {
+	k, _ := ub.log.Cursor().Last()
 	return k
 }
 
@@ -122,25 +102,16 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 		if err != nil {
 			return err
 		}
-		if e, err = ub.entry(key); err != nil {
-			return fmt.Errorf("%w (already undone?)", err)
+		v := ub.log.Get(key[:])
+		if v == nil {
+			return fmt.Errorf("log entry %s: not found (already undone?)", key)
 		}
-		deckName, id := deck.SplitKey(e.Card)
-		latest, i, err := ub.latestPending(e.Card)
-		switch {
-		case err != nil:
-			return err
-		case i >= 0 && latest.Key != key:
-			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
-		case i >= 0:
-			// Never applied: forgetting the entry is the whole undo.
-			return ub.dropPending(i)
-		}
-		if err := ub.settle(tx); err != nil {
+		if e, err = decodeEntry(key[:], v); err != nil {
 			return err
 		}
 		stored := ub.state.Get([]byte(e.Card))
 		if !bytes.Equal(stored, encodeState(e.After)) {
+			deckName, id := deck.SplitKey(e.Card)
 			return fmt.Errorf("undo card %s/%s: %w", deckName, id, ErrConflict)
 		}
 		if err := ub.setState(tx, e.Card, e.After, true, e.Before, e.HadState); err != nil {

@@ -57,10 +57,6 @@ const minTagReviews = 5
 // asked for on demand.
 func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 	st := &Stats{User: user}
-	// The counts below read the state bucket and the indexes whole.
-	if err := s.settle(user); err != nil {
-		return nil, err
-	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		ub, err := openUser(tx, user)
 		if err != nil {

@@ -32,10 +32,9 @@
 //	    new/<deck>\x00<pos BE8>       card id
 //	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
 //	                           entries with the same t
-//	    pending                log entries not yet in log/ nor applied to
-//	                           state, due and new, oldest first: per entry
-//	                           its log key, uvarint length, logEntry; at
-//	                           most 2.5 KiB (pending.go)
+//	    pending                schemas 3 and 4 only: ratings not yet in
+//	                           log/ nor applied; the upgrades to 4 and 5
+//	                           keep them and delete it (migrate_pending.go)
 //
 // # Invariants
 //
@@ -46,11 +45,9 @@
 //     is not suspended, and is not retired; the key's position is the
 //     card's position.
 //   - Every state change is one log entry holding the state before and
-//     after. It is written to log/ in the same transaction as the state
-//     and the index, or to pending, whose entries readers lay over the
-//     log, the states and the indexes until they are settled. The
-//     invariants above hold with the pending entries applied. Replaying
-//     the log through FSRS (Rebuild) recomputes every state.
+//     after, written to log/ in the same transaction as the state and the
+//     index entries. Replaying the log through FSRS (Rebuild) recomputes
+//     every state.
 //
 // Queries never scan all cards: what is due is a range scan of due/ up to
 // the end of the user's day, and new cards come from the front of new/.
@@ -103,7 +100,6 @@ var (
 
 	kApp     = []byte("app")
 	kSchema  = []byte("schema")
-	kPending = []byte("pending")
 	kCreated = []byte("created")
 	kBuiltin = []byte("builtin")
 	kNextPos = []byte("nextpos")
@@ -125,10 +121,6 @@ type Options struct {
 	// from schema from to SchemaVersion: on a large collection that
 	// takes seconds, which a user should not sit through in silence.
 	Upgrading func(from, to uint64)
-	// RecordDirect makes Record write the log entry, the state and the
-	// indexes in one transaction instead of deferring them to the pending
-	// list. It exists so that one benchmark run can weigh both (issue #12).
-	RecordDirect bool
 }
 
 // initialMmap is the mapping reserved at open; pages are only resident
@@ -141,9 +133,8 @@ const DefaultTimeout = 1500 * time.Millisecond
 
 // Store is an open srs database.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	direct bool // Options.RecordDirect
+	db   *bolt.DB
+	path string
 }
 
 // Open opens the database at path, creating it (and running migrations)
@@ -163,7 +154,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path, direct: opt.RecordDirect}
+	s := &Store{db: db, path: path}
 	upgraded, err := s.init(opt)
 	if err == nil && upgraded {
 		err = s.compactAfterUpgrade(opt)

@@ -39,11 +39,6 @@ type userBuckets struct {
 	due      *bolt.Bucket
 	new      *bolt.Bucket
 	log      *bolt.Bucket
-
-	// Ratings logged but not yet applied to state, due and new
-	// (pending.go), oldest first, and what they make of each card.
-	pendingRecs []pendingRec
-	pending     map[string]*pendingCard // built when first needed
 }
 
 // userPrefix starts the name of each user's top-level bucket,
@@ -69,22 +64,8 @@ func forEachUser(tx *bolt.Tx, fn func(name string, u *bolt.Bucket) error) error 
 	return nil
 }
 
-// openUser opens a user's buckets and the pending ratings laid over them.
+// openUser opens a user's buckets.
 func openUser(tx *bolt.Tx, name string) (*userBuckets, error) {
-	ub, err := openUserBuckets(tx, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := ub.loadPending(); err != nil {
-		return nil, err
-	}
-	return ub, nil
-}
-
-// openUserBuckets opens a user's buckets without reading the pending list,
-// for Rebuild, which recomputes everything from the log (and so repairs a
-// damaged list).
-func openUserBuckets(tx *bolt.Tx, name string) (*userBuckets, error) {
 	u := userBucket(tx, name)
 	if u == nil {
 		return nil, fmt.Errorf("user %q: %w", name, ErrNoUser)
@@ -242,19 +223,8 @@ func (s *Store) SetSettings(user string, st fsrs.Settings, now time.Time) error 
 	})
 }
 
-// getState reads a card's state, pending ratings included; ok is false
-// when the user never saw it.
+// getState reads a card's state; ok is false when the user never saw it.
 func (ub *userBuckets) getState(card string) (CardState, bool, error) {
-	e, i, err := ub.latestPending(card)
-	if err != nil || i >= 0 {
-		return e.After, i >= 0, err
-	}
-	return ub.storedState(card)
-}
-
-// storedState reads what the state bucket holds for a card, which lags
-// behind the log for pending cards.
-func (ub *userBuckets) storedState(card string) (CardState, bool, error) {
 	v := ub.state.Get([]byte(card))
 	if v == nil {
 		return CardState{}, false, nil

@@ -91,7 +91,7 @@ var keypressRatings = []string{"3", "3", "3", "1", "3", "4", "3", "2", "3", "3"}
 // gets.
 const perDay = 150
 
-func newKeypressUI(b *testing.B, collection string, direct bool) *keypressUI {
+func newKeypressUI(b *testing.B, collection string) *keypressUI {
 	b.Helper()
 	path := copyCollection(b, collection)
 	// From the day after the synthetic learner's last (whose 518 reviews
@@ -104,13 +104,7 @@ func newKeypressUI(b *testing.B, collection string, direct bool) *keypressUI {
 	if err := env.with(func(*store.Store) error { return nil }); err != nil {
 		b.Fatal(err)
 	}
-	sess := review.New(review.Config{
-		Open: func() (*store.Store, error) {
-			return store.Open(path, store.Options{Now: env.Now(), Timeout: env.Timeout, RecordDirect: direct})
-		},
-		User: env.User,
-		Now:  env.Now,
-	})
+	sess := review.New(review.Config{Open: env.Open, User: env.User, Now: env.Now})
 	u.m = newTUI(env, sess)
 	u.run(u.m.Init())
 	if u.m.card == nil {
@@ -229,43 +223,29 @@ func pct(ds []time.Duration, p float64) float64 {
 	return float64(s[max(0, min(i, len(s)-1))]) / float64(time.Millisecond)
 }
 
-func (u *keypressUI) report(b *testing.B, name string) {
-	b.ReportMetric(pct(u.lat, 50), name+"-p50-ms")
-	b.ReportMetric(pct(u.lat, 99), name+"-p99-ms")
-	b.ReportMetric(pct(u.step[0], 50), name+"-rate-p50-ms")
-	b.ReportMetric(pct(u.step[1], 50), name+"-next-p50-ms")
-	b.ReportMetric(pct(u.step[2], 50), name+"-view-p50-ms")
+func (u *keypressUI) report(b *testing.B) {
+	b.ReportMetric(pct(u.lat, 50), "p50-ms")
+	b.ReportMetric(pct(u.lat, 99), "p99-ms")
+	b.ReportMetric(pct(u.step[0], 50), "rate-p50-ms")
+	b.ReportMetric(pct(u.step[1], 50), "next-p50-ms")
+	b.ReportMetric(pct(u.step[2], 50), "view-p50-ms")
 }
 
 // BenchmarkKeypress is what a user waits for after rating a card: from
 // the key press to the next card on screen, through the full-screen UI's
 // own calls (Update with the key; the rating's command, which runs
 // review.Session.Answer; the next card's command, Session.Next; Update
-// with its result, and View), on synced copies of the synthetic
-// 100k-card, 1M-review collection (the smaller ones have too few cards
-// due for a thousand ratings). One iteration rates once in each of two
-// sessions over two copies, taking turns going first so that the
-// machine's noise hits both alike: one with the pending list (a rating
-// writes its log entry to the list; the log, state and indexes catch up
-// every couple of dozen ratings) and one direct (a rating writes log,
-// state and indexes in its transaction). p50 and p99 per rating are
-// reported, with the median of each step. Run with a fixed count:
-// -benchtime 1000x.
+// with its result, and View), on a synced copy of the
+// synthetic 100k-card, 1M-review collection (the smaller ones have too
+// few cards due for a thousand ratings). Each iteration is one rating;
+// p50 and p99 per rating are reported, with the median of each step.
+// Run with a fixed count: -benchtime 1000x.
 func BenchmarkKeypress(b *testing.B) {
-	path := benchCollection(b, 100000, 1000000)
-	pending, direct := newKeypressUI(b, path, false), newKeypressUI(b, path, true)
+	u := newKeypressUI(b, benchCollection(b, 100000, 1000000))
 	i := 0
 	for b.Loop() {
-		key := keypressRatings[i%len(keypressRatings)]
-		if i%2 == 0 {
-			pending.rate(b, key)
-			direct.rate(b, key)
-		} else {
-			direct.rate(b, key)
-			pending.rate(b, key)
-		}
+		u.rate(b, keypressRatings[i%len(keypressRatings)])
 		i++
 	}
-	pending.report(b, "pending")
-	direct.report(b, "direct")
+	u.report(b)
 }

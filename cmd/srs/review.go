@@ -58,16 +58,10 @@ func runReview(o *reviewOptions) error {
 		Queue: store.QueueOptions{Deck: o.Deck, Tag: o.Tag},
 		Now:   o.Env.Now,
 	})
-	var err error
 	if !o.Lines && o.Env.IO.InTTY && o.Env.IO.OutTTY {
-		err = runTUI(o.Env, sess)
-	} else {
-		err = runLines(o.Env, sess)
+		return runTUI(o.Env, sess)
 	}
-	if cerr := sess.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("review: applying the session's ratings: %w", cerr)
-	}
-	return err
+	return runLines(o.Env, sess)
 }
 
 func ratingName(r fsrs.Rating) string {

@@ -287,9 +287,6 @@ func TestReviewWaitsForDatabase(t *testing.T) {
 	}
 	d.press("q")
 	d.until("quit", func() bool { return d.quit })
-	if err := sess.Close(); err != nil {
-		t.Fatal(err)
-	}
 	if got := ratings(t, env); len(got) != 1 || got[first] != fsrs.Good {
 		t.Fatalf("ratings %v; want only %s rated good", got, first)
 	}
@@ -315,9 +312,6 @@ func TestReviewQuitAfterWaiting(t *testing.T) {
 	d.until("quit", func() bool { return d.quit })
 	if d.m.err != nil {
 		t.Fatal(d.m.err)
-	}
-	if err := sess.Close(); err != nil {
-		t.Fatal(err)
 	}
 	if got := ratings(t, env); got[first] != fsrs.Hard {
 		t.Fatalf("ratings %v; want %s rated hard", got, first)
