@@ -305,9 +305,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 		var recent [64]*deck.Card
 		n := 0
 		err := s.eachCard(tx, listed, nil, func(c StoredCard) error {
-			if n++; n%5000 == 0 {
-				s.releaseMapped(tx.Size()) // a whole-file walk need not stay resident
-			}
+			n++
 			if c.Retired && unfiltered {
 				retired[c.Key()] = true
 				return nil
@@ -348,11 +346,7 @@ func (s *Store) EachExport(user string, f CardFilter, card func(ExportCard) erro
 			return err
 		}
 		c := ub.log.Cursor()
-		n = 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if n++; n%50000 == 0 {
-				s.releaseMapped(tx.Size())
-			}
 			if card := entryCard(v); card != nil && (unfiltered && retired[string(card)] || !unfiltered && !exported[string(card)]) {
 				continue
 			}
