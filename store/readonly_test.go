@@ -1,9 +1,12 @@
 package store
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
@@ -48,5 +51,30 @@ func TestReadOnlySeesEveryRating(t *testing.T) {
 	r, err := ro.Check()
 	if err != nil || len(r.Problems) != 0 || r.Entries != 3 {
 		t.Errorf("check: %v, %d entries, problems %v", err, r.Entries, r.Problems)
+	}
+}
+
+// TestStateOfDamagedUser: a user whose buckets are damaged is an error
+// from State and Settings, not a card never seen and default settings; a
+// user that does not exist yet has seen nothing and has the defaults.
+func TestStateOfDamagedUser(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}))
+	rate(t, s, "ann", queue(t, s, "ann", t0, QueueOptions{}).Items[0], t0, fsrs.Good)
+	if _, had, err := s.State("nobody", "d", "a"); had || err != nil {
+		t.Fatalf("state for a user not yet created: had %v, %v", had, err)
+	}
+	if st, err := s.Settings("nobody"); err != nil || st.DesiredRetention != fsrs.DefaultSettings().DesiredRetention {
+		t.Fatalf("settings for a user not yet created: %+v, %v", st, err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return userBucket(tx, "ann").DeleteBucket(bState) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, had, err := s.State("ann", "d", "a"); !errors.Is(err, ErrBadRecord) {
+		t.Fatalf("state of a damaged user: had %v, %v; want ErrBadRecord", had, err)
+	}
+	if _, err := s.Settings("ann"); !errors.Is(err, ErrBadRecord) {
+		t.Fatalf("settings of a damaged user: %v; want ErrBadRecord", err)
 	}
 }

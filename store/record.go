@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -122,12 +123,17 @@ func (s *Store) Undo(user string, key LogKey) (Entry, error) {
 	return e, err
 }
 
-// State returns the user's state of a card; ok is false if never seen.
+// State returns the user's state of a card; ok is false if never seen
+// (or the user does not exist yet). A damaged user is an error, not a
+// card never seen: a suspend would otherwise log a state from nothing.
 func (s *Store) State(user, deckName, id string) (st CardState, ok bool, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		ub, err := openUser(tx, user)
-		if err != nil {
+		if errors.Is(err, ErrNoUser) {
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		st, ok, err = ub.getState(deck.Key(deckName, id))
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 	"unicode"
@@ -198,13 +199,16 @@ func decodeSettings(v []byte) (fsrs.Settings, error) {
 }
 
 // Settings returns the user's current settings (defaults for a user not
-// yet created).
+// yet created; a damaged user is an error).
 func (s *Store) Settings(user string) (fsrs.Settings, error) {
 	st := fsrs.DefaultSettings()
 	err := s.db.View(func(tx *bolt.Tx) error {
 		ub, err := openUser(tx, user)
-		if err != nil {
+		if errors.Is(err, ErrNoUser) {
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		st, err = ub.currentSettings()
 		return err
