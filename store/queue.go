@@ -74,13 +74,15 @@ func (m *cardMeta) group() string {
 	return m.Key()
 }
 
-// scanToday reads the log from the start of the day: a range scan bounded
-// by the day's own reviews.
-func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day) (today, error) {
+// scanToday reads the log from the start of the day up to now: a range
+// scan bounded by the day's own reviews. Entries after now (the clock was
+// later when they were made) are not done yet at now.
+func (ub *userBuckets) scanToday(tx *bolt.Tx, day fsrs.Day, now time.Time) (today, error) {
 	t := today{groups: map[string]bool{}}
 	seen := map[string]bool{}
 	c := ub.log.Cursor()
-	for k, v := c.Seek(logFrom(day.Start)); k != nil; k, v = c.Next() {
+	end := logFrom(now.Add(time.Nanosecond))
+	for k, v := c.Seek(logFrom(day.Start)); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 		e, err := decodeEntry(k, v)
 		if err != nil {
 			return t, fmt.Errorf("user %q log: %w", ub.name, err)
@@ -138,7 +140,7 @@ func buildQueue(tx *bolt.Tx, user string, now time.Time, opt QueueOptions) (*Que
 		return nil, err
 	}
 	q := &Queue{Now: now, Day: sched.DayOf(now), Scheduler: sched}
-	t, err := ub.scanToday(tx, q.Day)
+	t, err := ub.scanToday(tx, q.Day, now)
 	if err != nil {
 		return nil, err
 	}

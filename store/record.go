@@ -29,12 +29,16 @@ type Change struct {
 
 // Record writes a change in one transaction: the log entry, the card's
 // state and its index entries. It fails with ErrConflict if the card's
-// state is not c.Before.
+// state is not c.Before, and with ErrClockBack if c.Time is earlier than
+// the user's newest log entry.
 func (s *Store) Record(user string, c Change) (LogKey, error) {
 	var key LogKey
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		ub, err := ensureUser(tx, user, c.Time)
 		if err != nil {
+			return err
+		}
+		if err := ub.checkClock(c.Time); err != nil {
 			return err
 		}
 		key, err = ub.record(tx, c)
@@ -84,6 +88,29 @@ func (ub *userBuckets) nextLogKey(t time.Time) LogKey {
 		k = newLogKey(t, binary.BigEndian.Uint32(last[8:])+1)
 	}
 	return k
+}
+
+// checkClock refuses a change made earlier than the user's newest log
+// entry. Replaying the log in time order would apply it before changes
+// that were made from the state it records, so doctor would find the log
+// inconsistent and a rebuild would rewrite recorded results; a clock that
+// went back (a wrong SRS_NOW, a machine's clock reset) is the likely
+// cause. Imported history is not checked: its reviews are old by nature,
+// and each card's are replayed on their own.
+func (ub *userBuckets) checkClock(t time.Time) error {
+	k := ub.lastLogKey()
+	if k == nil {
+		return nil
+	}
+	lk, err := parseLogKey(k)
+	if err != nil {
+		return fmt.Errorf("user %q log: %w", ub.name, err)
+	}
+	if newest := lk.Time(); t.Before(newest) {
+		return fmt.Errorf("%w: it is %s, but %s's newest review log entry is from %s; nothing was recorded (check the system clock or SRS_NOW)",
+			ErrClockBack, t.Format(time.RFC3339), ub.name, newest.In(t.Location()).Format(time.RFC3339))
+	}
+	return nil
 }
 
 // lastLogKey is the newest key in the user's log, nil if there is none.

@@ -84,8 +84,11 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 		tags := map[string]*tally{}
 		retained, sample := 0, 0
 		todayCards := map[string]bool{}
+		// Up to now: entries after it (made when the clock was later)
+		// are not history yet.
 		c := ub.log.Cursor()
-		for k, v := c.Seek(logFrom(days(-89))); k != nil; k, v = c.Next() {
+		end := logFrom(now.Add(time.Nanosecond))
+		for k, v := c.Seek(logFrom(days(-89))); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 			e, err := decodeEntry(k, v)
 			if err != nil {
 				return err

@@ -83,6 +83,7 @@ var (
 	ErrNoCard    = errors.New("no such card")
 	ErrNoUser    = errors.New("no such user")
 	ErrBadRecord = errors.New("corrupt record")
+	ErrClockBack = errors.New("the clock seems to have gone back")
 )
 
 // Bucket and key names; see the package comment.
