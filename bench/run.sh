@@ -40,10 +40,27 @@ wall() {
   done
   printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%.1f", m/10}'
 }
-# peak RSS (MiB) of one run of "$@"
-rss() {
-  /usr/bin/time -f %M -o "$out/rss" "$@" >/dev/null 2>&1
-  awk '{printf "%.1f", $1/1024}' "$out/rss"
+# peak private memory (MiB) of one run of "${@:2}" with standard input
+# from $1: the largest RssAnon
+# (/proc/PID/status: heap, stacks, anonymous maps) seen sampling every
+# 10 ms. Peak RSS would also count the database's memory map, which is
+# clean page cache: shared with every other reader of the file, dropped by
+# the kernel whenever it needs the memory, and as large as whatever the
+# command happened to read.
+private() {
+  "${@:2}" <"$1" >/dev/null 2>&1 &
+  local pid=$! peak=0 state=R k v _
+  while [ "$state" != Z ] && [ -r "/proc/$pid/status" ]; do
+    while read -r k v _; do
+      case $k in
+      State:) state=$v ;;
+      RssAnon:) [ "$v" -gt "$peak" ] && peak=$v ;;
+      esac
+    done <"/proc/$pid/status" 2>/dev/null || true
+    sleep 0.01
+  done
+  wait "$pid" || { echo "failed: ${*:2}" >&2; exit 1; }
+  awk -v k="$peak" 'BEGIN {printf "%.1f", k/1024}'
 }
 review_first_card() { printf 'q\n' | "$srs" --db "$1" review --lines; }
 export -f review_first_card
@@ -62,44 +79,50 @@ f1=$(wall review_first_card "$out/small.db")
 f2=$(wall review_first_card "$out/big.db")
 echo "| first card of \`srs review --lines\` (start, queue, first card, quit) | $f2 ms | $f1 ms at 1k cards |"
 # A session that rates cards for a while, through every path of a day.
-session() { yes $'\n3' | head -400 | "$srs" --db "$1" review --lines; }
-export -f session
-r1=$(rss bash -c 'session "$0"' "$out/small.db.copy")
-r2=$(rss bash -c 'session "$0"' "$out/big.db.copy")
-echo "| peak RSS of a review session (200 ratings), 100k cards | $r2 MiB | $r1 MiB at 1k cards |"
+yes $'\n3' | head -400 >"$out/session.in"
+r1=$(private "$out/session.in" "$srs" --db "$out/small.db.copy" review --lines)
+r2=$(private "$out/session.in" "$srs" --db "$out/big.db.copy" review --lines)
+echo "| peak private memory of a review session (200 ratings), 100k cards | $r2 MiB | $r1 MiB at 1k cards |"
 
 imp=$out/import.db
 rm -f "$imp"
-i1=$(rss "$srs" --db "$imp" import "$out/big.md")
+i1=$(private /dev/null "$srs" --db "$imp" import "$out/big.md")
 rm -f "$imp"; "$srs" --db "$imp" status >/dev/null
 t1=$(wall bash -c "rm -f $imp.x; cp $imp $imp.x; $srs --db $imp.x import $out/big.md")
 tc=$(wall bash -c "rm -f $imp.x; cp $imp $imp.x")
 "$srs" --db "$imp" import "$out/big.md" >/dev/null
 t2=$(wall "$srs" --db "$imp" import "$out/big.md")
-echo "| \`srs import\` of a 100k-card Markdown deck | $t1 ms (incl. $tc ms copying the empty db) | peak RSS $i1 MiB |"
+echo "| \`srs import\` of a 100k-card Markdown deck | $t1 ms (incl. $tc ms copying the empty db) | peak private memory $i1 MiB |"
 echo "| re-import unchanged | $t2 ms | $s1 ms for \`srs status\` at 1k |"
 
 e1=$(wall "$srs" --db "$out/big.db" export --format apkg --with-scheduling -o "$out/big.apkg")
-er=$(rss "$srs" --db "$out/big.db" export --format apkg --with-scheduling -o "$out/big.apkg")
-echo "| \`srs export --format apkg --with-scheduling\`, 100k cards / 1M reviews | $e1 ms, peak RSS $er MiB | $(ls -l "$out/big.apkg" | awk '{printf "%.1f MiB apkg", $5/1048576}') |"
+er=$(private /dev/null "$srs" --db "$out/big.db" export --format apkg --with-scheduling -o "$out/big.apkg")
+echo "| \`srs export --format apkg --with-scheduling\`, 100k cards / 1M reviews | $e1 ms, peak private memory $er MiB | $(ls -l "$out/big.apkg" | awk '{printf "%.1f MiB apkg", $5/1048576}') |"
 
 size=$(stat -c %s "$out/big.db")
 echo "| database size, 100k cards / 1M reviews | $((size / 1048576)) MiB | $((size / 100000)) B per card, $((size / 1000000)) B per review (all in) |"
 
 # One rating committed, in-process, beside the floor measured in the same
 # run: the store benchmark and a bare bbolt commit, interleaved run by run
-# so that the disk's mood hits both alike. Also a sitting of 64 ratings
-# with the settle that ends it, per rating.
+# so that the disk's mood hits both alike; and the queue a next card waits
+# for.
 go test -c -o "$out/store.test" ./store
 export SRS_BENCH_DIR=${SRS_BENCH_DIR:-/tmp/srs-bench}
-rec=() floor=() sess=()
+rec=() floor=() queue=()
 for _ in $(seq "$runs"); do
-  res=$(cd store && "../$out/store.test" -test.run x -test.bench 'Record/cards=100000|Session/cards=100000|BoltCommit' -test.count 1)
+  res=$(cd store && "../$out/store.test" -test.run x -test.bench 'Record/cards=100000|Queue/cards=100000|BoltCommit' -test.count 1)
   rec+=($(awk '/^BenchmarkRecord/ {print $3}' <<<"$res"))
-  sess+=($(awk '/^BenchmarkSession/ {print $5}' <<<"$res"))
+  queue+=($(awk '/^BenchmarkQueue/ {print $3}' <<<"$res"))
   floor+=($(awk '/^BenchmarkBoltCommit/ {print $3}' <<<"$res"))
 done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]}'; }
-r=$(med "${rec[@]}") f=$(med "${floor[@]}") se=$(med "${sess[@]}")
+r=$(med "${rec[@]}") f=$(med "${floor[@]}") qu=$(med "${queue[@]}")
 echo "| one rating committed (in-process), 100k cards / 1M reviews | $((r / 1000)) µs ($(awk -v a="$r" -v b="$f" 'BEGIN {printf "%.2f", a/b}')× the floor) | bare bbolt commit of one 200-byte put: $((f / 1000)) µs |"
-echo "| a rating in a 64-rating sitting, with its share of the settles | $((se / 1000)) µs ($(awk -v a="$se" -v b="$f" 'BEGIN {printf "%.2f", a/b}')× the floor) | |"
+
+# What a user waits for after rating a card: the key press to the next
+# card on screen, through the full-screen UI's calls (cmd/srs
+# BenchmarkKeypress), 2000 ratings, p50 and p99, beside the queue alone.
+go test -c -o "$out/srs.test" ./cmd/srs
+res=$(cd cmd/srs && "../../$out/srs.test" -test.run x -test.bench Keypress -test.benchtime 2000x)
+metric() { awk -v m="$1" '/^BenchmarkKeypress/ {for (i = 1; i < NF; i++) if ($(i+1) == m) print $i}' <<<"$res"; }
+echo "| key press to the next card on screen (in-process, 2000 ratings), 100k cards / 1M reviews | p50 $(metric p50-ms) ms, p99 $(metric p99-ms) ms (rating $(metric rate-p50-ms) ms, next card $(metric next-p50-ms) ms, screen $(metric view-p50-ms) ms at p50) | the queue alone (\`Queue\`): $(awk -v q="$qu" 'BEGIN {printf "%.1f", q/1e6}') ms |"

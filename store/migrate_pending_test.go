@@ -21,8 +21,9 @@ func pendingBytes(recs []pendingRec) []byte {
 }
 
 // schema3Pending is testdata/schema3-pending.db: pendingScript run by the
-// last schema-3 srs (commit 0011809), its users' last ratings still in
-// their pending lists. It is a frozen file: nothing writes schema 3 now.
+// last schema-3 srs (its Settle as settle) and compacted, the users' last
+// ratings still in their pending lists. It is a frozen file: nothing
+// writes schema 3 now.
 const schema3Pending = "testdata/schema3-pending.db"
 
 // schema4Pending is the same, made by the last schema-4 srs.
