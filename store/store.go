@@ -11,12 +11,14 @@
 //	    builtin                version of the built-in deck last loaded
 //	    nextpos                uint64 BE, next new-card position to hand out
 //	decks/<deck>               JSON deckRecord
-//	cards/<deck>\x00<id>       JSON cardMeta: id, deck, kind, parent, tags,
+//	cards/<deck>\x00<id>       binary cardMeta (codec_card.go; JSON until
+//	                           schema 3): id, deck, kind, parent, tags,
 //	                           new-card position, retired flag, and a
 //	                           fingerprint of the content, so a re-import
 //	                           finds unchanged cards without their text
-//	text/<deck>\x00<id>        JSON cardText: front, back, source (kept apart
-//	                           so queries over many cards decode little)
+//	text/<deck>\x00<id>        binary cardText: front, back, source (kept
+//	                           apart so queries over many cards decode
+//	                           little)
 //	user\x00<user>/            one top-level bucket per user (until schema
 //	                           3 these were users/<user>/)
 //	    settings/<t BE8>       JSON fsrs.Settings in force from time t (ns);
@@ -48,6 +50,10 @@
 //     after, written to log/ in the same transaction as the state and the
 //     index entries. Replaying the log through FSRS (Rebuild) recomputes
 //     every state.
+//   - A user's changes are logged in time order: Record refuses one timed
+//     before the user's newest entry (a clock gone back). Imported
+//     history is older by nature; it only ever gives cards the user has
+//     no state for, so each card's entries still replay in order.
 //
 // Queries never scan all cards: what is due is a range scan of due/ up to
 // the end of the user's day, and new cards come from the front of new/.
