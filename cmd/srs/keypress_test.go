@@ -60,7 +60,7 @@ func copyCollection(b *testing.B, path string) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := f.Write(data); err == nil {
+	if _, err = f.Write(data); err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
