@@ -56,7 +56,7 @@ private() {
       State:) state=$v ;;
       RssAnon:) [ "$v" -gt "$peak" ] && peak=$v ;;
       esac
-    done <"/proc/$pid/status" 2>/dev/null || true
+    done 2>/dev/null <"/proc/$pid/status" || true
     sleep 0.01
   done
   wait "$pid" || { echo "failed: ${*:2}" >&2; exit 1; }
