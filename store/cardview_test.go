@@ -41,10 +41,11 @@ func viewStore(t *testing.T) *Store {
 	rateAt := func(id string, at time.Time, r fsrs.Rating) {
 		rate(t, s, "ann", itemFor(t, s, "ann", "k", id), at, r)
 	}
+	// In time order: Record refuses a change older than the newest.
 	rateAt("l", t0, fsrs.Good)
 	rateAt("r", t0, fsrs.Easy)
-	rateAt("r", t0.Add(5*24*time.Hour), fsrs.Again)
 	rateAt("v", t0, fsrs.Easy)
+	rateAt("r", t0.Add(5*24*time.Hour), fsrs.Again)
 	it := itemFor(t, s, "ann", "k", "s")
 	after := it.State
 	at := t0.Add(6 * 24 * time.Hour)
