@@ -150,7 +150,8 @@ func NormalizeFront(front string) string {
 }
 
 // Validate checks the invariants every importer relies on: valid deck
-// names and IDs, no (deck, id) used twice, parents that exist in the same
+// names and IDs, fronts and backs within MaxFieldSize, no (deck, id) used
+// twice (one ID may serve in two decks), parents that exist in the same
 // deck and are not themselves follow-ups (follow-ups nest one level). It
 // names the first offending card by its Source.
 func (d *Deck) Validate() error {
@@ -173,6 +174,12 @@ func (d *Deck) Validate() error {
 		seen[k] = i
 		if strings.TrimSpace(c.Front) == "" {
 			return fmt.Errorf("%s: empty front", c.where(i))
+		}
+		if len(c.Front) > MaxFieldSize {
+			return fmt.Errorf("%s: the front is %d bytes, larger than %d", c.where(i), len(c.Front), MaxFieldSize)
+		}
+		if len(c.Back) > MaxFieldSize {
+			return fmt.Errorf("%s: the answer is %d bytes, larger than %d", c.where(i), len(c.Back), MaxFieldSize)
 		}
 		if _, ok := ParseKind(string(c.Kind)); !ok {
 			return fmt.Errorf("%s: unknown kind %q", c.where(i), c.Kind)

@@ -25,6 +25,9 @@ func TestValidate(t *testing.T) {
 		{"own parent", []Card{card("a", "a")}, "is its own parent"},
 		{"nested follow-up", []Card{card("a", ""), card("b", "a"), card("c", "b")}, "follow-ups nest one level"},
 		{"bad deck", []Card{{ID: "a", Deck: "", Kind: KindBasic, Front: "x"}}, "empty deck name"},
+		{"front at the limit", []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: strings.Repeat("x", MaxFieldSize)}}, ""},
+		{"front over the limit", []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: strings.Repeat("x", MaxFieldSize+1)}}, "the front is 1048577 bytes, larger than 1048576"},
+		{"answer over the limit", []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "x", Back: strings.Repeat("x", MaxFieldSize+1)}}, "the answer is 1048577 bytes"},
 	}
 	for _, tt := range tests {
 		d := &Deck{Name: "d", Cards: tt.cards}

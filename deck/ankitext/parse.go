@@ -204,9 +204,9 @@ func (p *csvParse) read(body string, sep rune, lazy bool) error {
 		line, _ := r.FieldPos(0)
 		line += p.h.lines
 		for i, f := range rec {
-			if len(f) > deck.MaxFieldSize {
+			if len(f) > deck.MaxEncodedFieldSize {
 				fl, _ := r.FieldPos(i)
-				return p.src.Errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, deck.MaxFieldSize)
+				return p.src.Errorf(fl+p.h.lines, "field %d is larger than %d bytes", i+1, deck.MaxEncodedFieldSize)
 			}
 		}
 		if blankRecord(rec) {

@@ -153,6 +153,7 @@ func TestParseCSVLineNumbers(t *testing.T) {
 
 func TestParseCSVErrors(t *testing.T) {
 	big := strings.Repeat("x", deck.MaxFieldSize+1)
+	huge := strings.Repeat("x", deck.MaxEncodedFieldSize+1)
 	tests := []struct {
 		name, src, want string
 	}{
@@ -173,7 +174,9 @@ func TestParseCSVErrors(t *testing.T) {
 		{"bad kind", "#columns:Front,Back,Kind\nq,a,essay\n", `e.csv:2: unknown kind "essay"`},
 		{"missing parent", "#columns:GUID,Front,Back,Parent\nf,q,a,nobody\n", `e.csv:2: parent "nobody" is not in deck`},
 		{"unclosed quote", "q,a\n\"open,a\nq3,a\n", "e.csv:2: "},
-		{"field too large", "q,a\nq2," + big + "\n", "e.csv:2: field 2 is larger than"},
+		{"answer too large", "q,a\nq2," + big + "\n", "e.csv:2: the answer is 1048577 bytes, larger than 1048576"},
+		{"front too large", "q,a\n" + big + ",a\n", "e.csv:2: the front is 1048577 bytes, larger than 1048576"},
+		{"field too large", "q,a\nq2," + huge + "\n", "e.csv:2: field 2 is larger than"},
 		{"invalid utf-8 field", "q,a\nq2,\xff\n", "e.csv:2: field 2: invalid UTF-8"},
 		{"invalid utf-8 header", "#deck:\xff\n", "e.csv:1: invalid UTF-8"},
 	}

@@ -40,6 +40,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/srs-tool/srs/deck"
 )
 
 // Limits bounds what Read accepts from an untrusted package. A zero
@@ -52,7 +54,7 @@ type Limits struct {
 	MaxTotalSize int64   // decompressed bytes of all members read
 	MaxRatio     float64 // decompressed/compressed, checked once a member passes 1 MiB
 	MaxNotes     int     // rows in notes, and separately in cards; revlog may hold 100 rows per note allowed
-	MaxFieldSize int     // bytes of one note field
+	MaxFieldSize int     // bytes of one note field as stored (HTML); the card made of it must fit deck.MaxFieldSize
 }
 
 // DefaultLimits are generous for real collections (Anki's own exports of
@@ -65,7 +67,7 @@ var DefaultLimits = Limits{
 	MaxTotalSize: 2 << 30,
 	MaxRatio:     100,
 	MaxNotes:     500_000,
-	MaxFieldSize: 1 << 20,
+	MaxFieldSize: deck.MaxEncodedFieldSize,
 }
 
 // apkgRatioFloor is the decompressed size below which MaxRatio is not checked:

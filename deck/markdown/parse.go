@@ -96,8 +96,11 @@ func Parse(r io.Reader, opt deck.ParseOptions) (*deck.Deck, error) {
 
 	for _, c := range cards {
 		c.finish(fm.tags)
+		if len(c.Front) > deck.MaxFieldSize {
+			return nil, fmt.Errorf("%s: the front is %d bytes, larger than %d", c.Source, len(c.Front), deck.MaxFieldSize)
+		}
 		if len(c.Back) > deck.MaxFieldSize {
-			return nil, fmt.Errorf("%s: the card's answer is %d bytes, larger than %d", c.Source, len(c.Back), deck.MaxFieldSize)
+			return nil, fmt.Errorf("%s: the answer is %d bytes, larger than %d", c.Source, len(c.Back), deck.MaxFieldSize)
 		}
 		d.Cards = append(d.Cards, c.Card)
 	}

@@ -314,7 +314,17 @@ func TestFormatsDocExample(t *testing.T) {
 }
 
 func TestParseMarkdownFieldLimit(t *testing.T) {
-	src := "## big\n" + strings.Repeat("word ", deck.MaxFieldSize/5+10) + "\n## small\nok\n"
-	_, err := Parse(strings.NewReader(src), deck.ParseOptions{File: "f.md"})
-	decktest.WantError(t, err, "f.md:1: the card's answer is")
+	over := strings.Repeat("word ", deck.MaxFieldSize/5+10)
+	tests := []struct{ name, src, want string }{
+		{"answer", "## big\n" + over + "\n## small\nok\n", "f.md:1: the answer is"},
+		// A front is one line; one that long was accepted and then made an
+		// export srs refused to read back.
+		{"front", "## small\nok\n## " + over + "\nback\n", "f.md:3: the front is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.src), deck.ParseOptions{File: "f.md"})
+			decktest.WantError(t, err, tt.want)
+		})
+	}
 }
