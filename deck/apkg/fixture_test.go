@@ -330,6 +330,12 @@ func fxInsertRows(db *sql.DB, col *fxCollection) error {
 // fxSchema11DB builds a schema-11 collection (collection.anki2/.anki21):
 // note types, decks and options as JSON in the col row.
 func fxSchema11DB(t testing.TB, col *fxCollection) []byte {
+	return fxSchema11DBWith(t, col, apkgSchema11, "")
+}
+
+// fxSchema11DBWith is fxSchema11DB with the tables made by ddl and the SQL
+// after run once the rows are in: a package Anki would not write.
+func fxSchema11DBWith(t testing.TB, col *fxCollection, ddl, after string) []byte {
 	models := map[string]any{}
 	for _, nt := range col.notetypes {
 		var flds, tmpls []any
@@ -354,14 +360,20 @@ func fxSchema11DB(t testing.TB, col *fxCollection) []byte {
 	}
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	return fxDB(t, func(db *sql.DB) error {
-		if err := fxExec(db, apkgSchema11); err != nil {
+		if err := fxExec(db, ddl); err != nil {
 			return err
 		}
 		if err := fxExec(db, "INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,'{}')", col.crt, 1767000000000, 1767000000000,
 			`{"schedVer":2,"rollover":4}`, js(models), js(decks), `{"1":{"id":1,"name":"Default"}}`); err != nil {
 			return err
 		}
-		return fxInsertRows(db, col)
+		if err := fxInsertRows(db, col); err != nil {
+			return err
+		}
+		if after != "" {
+			return fxExec(db, after)
+		}
+		return nil
 	}, false)
 }
 

@@ -30,6 +30,18 @@ func TestReadAPKGHostile(t *testing.T) {
 	withDB := func(fill func(db *sql.DB) error) []byte {
 		return fxZip(t, []zipMember{{"collection.anki2", fxDB(t, fill, false), zip.Deflate}})
 	}
+	// Tables as Anki's, less the NOT NULL and types that keep bad rows out.
+	const loose = `CREATE TABLE col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags);
+		CREATE TABLE notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data);
+		CREATE TABLE cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data);
+		CREATE TABLE revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type);`
+	damaged := func(after string) []byte {
+		return fxZip(t, []zipMember{{"collection.anki2", fxSchema11DBWith(t, fxStandard(), loose, after), zip.Deflate}})
+	}
+	manyReviews := fxStandard()
+	for i := range 100*len(manyReviews.cards) + 1 - len(manyReviews.revlog) {
+		manyReviews.revlog = append(manyReviews.revlog, fxRev{id: fxT0 + 1_000_000 + int64(i), cid: 1700000000020, ease: 3, typ: 1})
+	}
 	badFields := fxStandard()
 	badFields.notes[0].fields = append(badFields.notes[0].fields, "extra")
 	noModel := fxStandard()
@@ -89,6 +101,17 @@ func TestReadAPKGHostile(t *testing.T) {
 			`notes id 1700000000010: note has 3 fields, note type "Basic" has 2`},
 		{"unknown note type", buildAPKGBytes(t, fxLegacy1, noModel), nil, "notes id 1700000000010: note type id 42 is not in the package"},
 		{"field over limit", good, &Limits{MaxFieldSize: 10}, "over the limit of 10"},
+		{"NULL in notes", damaged("UPDATE notes SET tags = NULL WHERE id = 1700000000011"), nil, "collection.anki2: notes: column tags is NULL"},
+		{"NULL in cards", damaged("UPDATE cards SET due = NULL"), nil, "collection.anki2: cards: column due is NULL"},
+		{"NULL in revlog", damaged("UPDATE revlog SET ease = NULL"), nil, "collection.anki2: revlog: column ease is NULL"},
+		{"NULL in col", damaged("UPDATE col SET models = NULL"), nil, "collection.anki2: col: column models is NULL"},
+		{"text in a number column", damaged("UPDATE notes SET mid = 'basic'"), nil, `collection.anki2: notes: column mid holds "basic", not a whole number`},
+		{"review past 2262", damaged("UPDATE revlog SET id = 9300000000000000 WHERE cid = 1700000000022"), nil,
+			"collection.anki2: revlog id 9300000000000000: a review time before 1970 or after 2262"},
+		{"due past 2262", damaged("UPDATE cards SET due = 99999999999 WHERE type = 1"), nil, "cards id 1700000000021: due 99999999999 is a time before 1677 or after 2262"},
+		{"due day past 2262", damaged("UPDATE cards SET due = 90000 WHERE type = 2"), nil, "cards id 1700000000020: due 90000 is a time"},
+		{"review before 1970", damaged("UPDATE revlog SET id = -5 WHERE cid = 1700000000022"), nil, "revlog id -5:"},
+		{"review log over 100 per card", buildAPKGBytes(t, fxLegacy1, manyReviews), nil, "revlog has 801 rows, over the limit of 100 per card (8 cards)"},
 		{"too many notes", good, &Limits{MaxNotes: 2}, "notes has 6 rows, over the limit of 2"},
 	}
 	dir := t.TempDir()

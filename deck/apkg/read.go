@@ -1,15 +1,18 @@
 package apkg
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -44,15 +47,32 @@ const (
 // as Anki stored them. fsrs turns them into states (Scheduler.FromAnki),
 // with the parameters of the user who imports them.
 func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
-	name := opt.File
-	if name == "" {
-		name = filepath.Base(path)
-	}
-	a, err := openAPKGArchive(path, name, lim)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer a.Close()
+	defer f.Close()
+	if opt.File == "" {
+		opt.File = filepath.Base(path)
+	}
+	return ReadFile(context.Background(), f, opt, lim)
+}
+
+// ReadFile is Read of an open file, which must be a regular file (a zip
+// is read from its end): a package that came down a pipe is copied to a
+// file first. The file stays open; the caller closes it. Cancelling ctx
+// stops the reading at the next few thousand rows, with ctx's error,
+// and removes the temporary copy of the collection.
+func ReadFile(ctx context.Context, f *os.File, opt deck.ParseOptions, lim Limits) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
+	name := opt.File
+	if name == "" {
+		name = filepath.Base(f.Name())
+	}
+	a, err := newAPKGArchive(f, name, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.ctx = ctx
 
 	version, err := apkgVersion(a)
 	if err != nil {
@@ -78,8 +98,8 @@ func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, map[strin
 	}
 	defer db.Close()
 
-	r := &apkgReader{name: name, member: member, db: db, lim: lim, opt: opt, version: version,
-		d: &deck.Deck{Source: path}, sched: map[string]fsrs.AnkiProgress{}}
+	r := &apkgReader{ctx: ctx, name: name, member: member, db: db, lim: lim, opt: opt, version: version,
+		d: &deck.Deck{Source: name}, sched: map[string]fsrs.AnkiProgress{}}
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}
@@ -90,7 +110,7 @@ func Read(path string, opt deck.ParseOptions, lim Limits) (*deck.Deck, map[strin
 		if strings.HasPrefix(err.Error(), name+":") { // already names a note by its Source
 			return nil, nil, err
 		}
-		return nil, nil, apkgError(name, "%v", err)
+		return nil, nil, apkgError(name, "%w", err)
 	}
 	return r.d, r.sched, nil
 }
@@ -163,6 +183,7 @@ type apkgCardRow struct {
 }
 
 type apkgReader struct {
+	ctx          context.Context
 	name, member string
 	db           *sql.DB
 	lim          Limits
@@ -178,6 +199,16 @@ type apkgReader struct {
 	sched     map[string]fsrs.AnkiProgress // by deck.Key
 	refs      map[string]bool              // media names the imported notes refer to
 	warned    int
+	rows      int // rows read, for tick
+}
+
+// tick counts a row read and, every few thousand, asks whether the
+// reader should stop (an interrupt).
+func (r *apkgReader) tick() error {
+	if r.rows++; r.rows%4096 == 0 {
+		return r.ctx.Err()
+	}
+	return nil
 }
 
 // errorf names the file and the member table/row an error is about.
@@ -207,7 +238,7 @@ func (r *apkgReader) read() error {
 		return r.errorf("%s: col table is empty", r.member)
 	}
 	if err != nil {
-		return r.errorf("%s: col: %v", r.member, err)
+		return r.errorf("%s: col: %v", r.member, apkgScanError(err))
 	}
 	switch {
 	case ver == 11:
@@ -323,23 +354,53 @@ func (r *apkgReader) loadLegacyDecks(js string) error {
 	return nil
 }
 
+// apkgRevlogPerCard bounds the review log by the cards it is about:
+// a card reviewed daily for years has a few hundred rows, and a package's
+// average stays far below this. A flat bound let a 9.5 MB package of
+// a few cards and millions of rows take 1.5 GB to read.
+const apkgRevlogPerCard = 100
+
 func (r *apkgReader) checkCounts() error {
 	if r.lim.MaxNotes <= 0 {
 		return nil
 	}
+	var cards int64
 	for _, t := range []struct {
 		table string
-		max   int64
-	}{{"notes", int64(r.lim.MaxNotes)}, {"cards", int64(r.lim.MaxNotes)}, {"revlog", 100 * int64(r.lim.MaxNotes)}} {
+		max   func() int64
+		n     *int64
+	}{
+		{"notes", func() int64 { return int64(r.lim.MaxNotes) }, nil},
+		{"cards", func() int64 { return int64(r.lim.MaxNotes) }, &cards},
+		{"revlog", func() int64 { return apkgRevlogPerCard * cards }, nil},
+	} {
 		var n int64
 		if err := r.db.QueryRow("SELECT count(*) FROM " + t.table).Scan(&n); err != nil {
 			return r.errorf("%s: %s: %v", r.member, t.table, err)
 		}
-		if n > t.max {
-			return r.errorf("%s: %s has %d rows, over the limit of %d", r.member, t.table, n, t.max)
+		if t.table == "revlog" && n > t.max() {
+			return r.errorf("%s: revlog has %d rows, over the limit of %d per card (%d cards)", r.member, n, apkgRevlogPerCard, cards)
+		}
+		if n > t.max() {
+			return r.errorf("%s: %s has %d rows, over the limit of %d", r.member, t.table, n, t.max())
+		}
+		if t.n != nil {
+			*t.n = n
 		}
 	}
 	return nil
+}
+
+// apkgDueInRange reports whether a scheduled card's due, a Unix time in
+// seconds (learning) or a day counted from the collection's creation crt
+// (review), is a time srs can keep: times are kept as nanoseconds, from
+// 1677 to 2262.
+func apkgDueInRange(due, crt int64) bool {
+	const minSec, maxSec = math.MinInt64 / int64(time.Second), math.MaxInt64 / int64(time.Second)
+	if due > 1_000_000_000 {
+		return due <= maxSec
+	}
+	return due >= (minSec-crt)/86400 && due <= (maxSec-crt)/86400
 }
 
 func (r *apkgReader) loadCards() error {
@@ -355,10 +416,16 @@ func (r *apkgReader) loadCards() error {
 		var data sql.NullString
 		s := &c.sched
 		if err := rows.Scan(&c.id, &nid, &c.did, &c.odid, &c.ord, &s.Type, &s.Queue, &s.Due, &s.Ivl, &s.Factor, &s.Reps, &s.Lapses, &s.Left, &data); err != nil {
-			return r.errorf("%s: cards: %v", r.member, err)
+			return r.errorf("%s: cards: %v", r.member, apkgScanError(err))
+		}
+		if s.Type != 0 && !apkgDueInRange(s.Due, r.crt) {
+			return r.errorf("%s: cards id %d: due %d is a time before 1677 or after 2262", r.member, c.id, s.Due)
 		}
 		if c.ord < 0 || c.ord >= apkgMaxCloze {
 			return r.errorf("%s: cards id %d: template ord %d out of range", r.member, c.id, c.ord)
+		}
+		if err := r.tick(); err != nil {
+			return err
 		}
 		if len(data.String) <= 4096 { // Anki keeps card data small; ignore anything else
 			c.sched.Data = data.String
@@ -382,7 +449,10 @@ func (r *apkgReader) loadNotes() error {
 		var id, mid int64
 		var guid, tags, flds string
 		if err := rows.Scan(&id, &guid, &mid, &tags, &flds); err != nil {
-			return r.errorf("%s: notes: %v", r.member, err)
+			return r.errorf("%s: notes: %v", r.member, apkgScanError(err))
+		}
+		if err := r.tick(); err != nil {
+			return err
 		}
 		if err := r.addNote(id, guid, mid, tags, flds); err != nil {
 			return err

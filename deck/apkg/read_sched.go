@@ -1,6 +1,7 @@
 package apkg
 
 import (
+	"math"
 	"time"
 
 	"github.com/srs-tool/srs/deck"
@@ -9,6 +10,10 @@ import (
 
 // Scheduling read from a package: each card's row and review log, as Anki
 // stored them.
+
+// apkgMaxRevlogID is the last millisecond whose time in nanoseconds fits
+// an int64 (2262-04-11).
+const apkgMaxRevlogID = math.MaxInt64 / int64(time.Millisecond)
 
 // loadRevlog reads the review log, by card. Which rows count for
 // scheduling is fsrs's decision (Scheduler.FromAnki), so every row is kept.
@@ -19,11 +24,22 @@ func (r *apkgReader) loadRevlog() error {
 	}
 	defer rows.Close()
 	r.revlog = map[int64][]fsrs.AnkiReview{}
+	n := 0
 	for rows.Next() {
 		var cid int64
 		var e fsrs.AnkiReview
 		if err := rows.Scan(&e.ID, &cid, &e.Ease, &e.Ivl, &e.LastIvl, &e.Factor, &e.Time, &e.Type); err != nil {
-			return r.errorf("%s: revlog: %v", r.member, err)
+			return r.errorf("%s: revlog: %v", r.member, apkgScanError(err))
+		}
+		if e.ID < 0 || e.ID > apkgMaxRevlogID {
+			// The id is the review's time in milliseconds; srs keeps
+			// times as nanoseconds, which end in 2262.
+			return r.errorf("%s: revlog id %d: a review time before 1970 or after 2262", r.member, e.ID)
+		}
+		if n++; n%4096 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
 		}
 		r.revlog[cid] = append(r.revlog[cid], e)
 	}

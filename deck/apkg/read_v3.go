@@ -61,7 +61,7 @@ func (r *apkgReader) loadNotetypes() error {
 		var name string
 		var config []byte
 		if err := rows.Scan(&id, &name, &config); err != nil {
-			return r.errorf("%s: notetypes: %v", r.member, err)
+			return r.errorf("%s: notetypes: %v", r.member, apkgScanError(err))
 		}
 		nt := &apkgNotetype{name: name, qfmt: map[int]string{}}
 		err := apkgProtoWalk(config, func(num protowire.Number, v uint64, _ []byte) {
@@ -88,7 +88,7 @@ func (r *apkgReader) loadNotetypes() error {
 		var ntid, ord int64
 		var name string
 		if err := frows.Scan(&ntid, &ord, &name); err != nil {
-			return r.errorf("%s: fields: %v", r.member, err)
+			return r.errorf("%s: fields: %v", r.member, apkgScanError(err))
 		}
 		nt := r.notetypes[ntid]
 		if nt == nil {
@@ -113,7 +113,7 @@ func (r *apkgReader) loadNotetypes() error {
 		var ntid, ord int64
 		var config []byte
 		if err := trows.Scan(&ntid, &ord, &config); err != nil {
-			return r.errorf("%s: templates: %v", r.member, err)
+			return r.errorf("%s: templates: %v", r.member, apkgScanError(err))
 		}
 		nt := r.notetypes[ntid]
 		if nt == nil || ord < 0 || ord >= apkgMaxCloze {
@@ -147,7 +147,7 @@ func (r *apkgReader) loadDecks() error {
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return r.errorf("%s: decks: %v", r.member, err)
+			return r.errorf("%s: decks: %v", r.member, apkgScanError(err))
 		}
 		// Schema 18 separates deck name components with 0x1f.
 		r.decks[id] = strings.ReplaceAll(name, "\x1f", "::")

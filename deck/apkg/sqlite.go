@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -94,4 +95,30 @@ func apkgCheckHostileDB(db *sql.DB, tables ...string) error {
 // apkgOneLine folds text from a package onto one line for an error.
 func apkgOneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+var (
+	apkgScanErrorRE = regexp.MustCompile(`^sql: Scan error on column index \d+, name "([^"]*)": (.*)$`)
+	apkgConvertRE   = regexp.MustCompile(`^converting driver\.Value type \w+ \((.*)\) to a (\w+)`)
+)
+
+// apkgScanError says which column of a row could not be read, and why,
+// instead of database/sql's words about Go types: Anki declares these
+// columns NOT NULL and typed, so a NULL or a stray string is a damaged or
+// hand-made package, and Anki would refuse it too.
+func apkgScanError(err error) error {
+	m := apkgScanErrorRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	col, what := m[1], m[2]
+	switch c := apkgConvertRE.FindStringSubmatch(what); {
+	case strings.HasPrefix(what, "converting NULL"):
+		return fmt.Errorf("column %s is NULL", col)
+	case c != nil && strings.HasPrefix(c[2], "int"):
+		return fmt.Errorf("column %s holds %.40s, not a whole number", col, c[1])
+	case c != nil:
+		return fmt.Errorf("column %s holds %.40s, not a %s", col, c[1], c[2])
+	}
+	return fmt.Errorf("column %s: %s", col, what)
 }

@@ -3,6 +3,7 @@ package apkg
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,30 +16,17 @@ import (
 // apkgArchive is an opened package with its limits. Every byte read out of
 // it is counted against those limits as it arrives.
 type apkgArchive struct {
-	name    string // the file as errors name it
-	f       *os.File
+	ctx     context.Context // cancelling it stops reads between blocks
+	name    string          // the file as errors name it
 	zr      *zip.Reader
 	lim     Limits
 	members map[string]*zip.File
 	total   int64 // decompressed bytes handed out so far
 }
 
-// openAPKGArchive opens path as a zip after checking its size and counting
+// newAPKGArchive opens f as a zip after checking its size and counting
 // its central directory entries: archive/zip would otherwise allocate a File
 // for every header in the directory before we could look at the count.
-func openAPKGArchive(path, name string, lim Limits) (*apkgArchive, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := newAPKGArchive(f, name, lim)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return a, nil
-}
-
 func newAPKGArchive(f *os.File, name string, lim Limits) (*apkgArchive, error) {
 	st, err := f.Stat()
 	if err != nil {
@@ -64,7 +52,7 @@ func newAPKGArchive(f *os.File, name string, lim Limits) (*apkgArchive, error) {
 	if lim.MaxEntries > 0 && len(zr.File) > lim.MaxEntries {
 		return nil, apkgError(name, "zip has %d members, over the limit of %d", len(zr.File), lim.MaxEntries)
 	}
-	a := &apkgArchive{name: name, f: f, zr: zr, lim: lim, members: make(map[string]*zip.File, len(zr.File))}
+	a := &apkgArchive{ctx: context.Background(), name: name, zr: zr, lim: lim, members: make(map[string]*zip.File, len(zr.File))}
 	for _, m := range zr.File {
 		if _, dup := a.members[m.Name]; dup {
 			// Two members with one name: which one Anki would read depends
@@ -75,8 +63,6 @@ func newAPKGArchive(f *os.File, name string, lim Limits) (*apkgArchive, error) {
 	}
 	return a, nil
 }
-
-func (a *apkgArchive) Close() error { return a.f.Close() }
 
 func (a *apkgArchive) has(member string) bool { _, ok := a.members[member]; return ok }
 
@@ -165,6 +151,9 @@ func (a *apkgArchive) copyTo(w io.Writer, member string, zstdInner bool) error {
 }
 
 func (a *apkgArchive) readError(member string, err error) error {
+	if cerr := a.ctx.Err(); cerr != nil {
+		return cerr
+	}
 	var le *apkgLimitError
 	if errors.As(err, &le) {
 		return le
@@ -190,6 +179,9 @@ type apkgLimitedReader struct {
 }
 
 func (l *apkgLimitedReader) Read(p []byte) (int, error) {
+	if err := l.a.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
 	lim := l.a.lim
