@@ -1,11 +1,13 @@
 // Package formats knows every format srs reads and writes: their names
 // (for --format) and how to tell them apart from a file's first bytes.
 // Each format's reader and writer live in a package of its own
-// (deck/markdown, deck/ankitext, deck/apkg; the guide in content).
+// (deck/markdown, deck/ankitext, deck/apkg, deck/jsonl; the guide in
+// content).
 package formats
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -25,6 +27,7 @@ const (
 	TSV      Format = "tsv"   // deck/ankitext
 	APKG     Format = "apkg"  // deck/apkg
 	Guide    Format = "guide" // content
+	JSONL    Format = "jsonl" // deck/jsonl
 )
 
 // HeadSize is how much of a file Detect wants to see. Guides
@@ -53,6 +56,9 @@ func Detect(name string, head []byte) (Format, error) {
 	}
 	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
 		return Markdown, nil
+	}
+	if isJSONL(text) {
+		return JSONL, nil
 	}
 	if f, ok := detectAnkiHeader(lines); ok {
 		return f, nil
@@ -135,6 +141,20 @@ func detectAnkiHeader(lines []string) (Format, bool) {
 		}
 	}
 	return f, true
+}
+
+// isJSONL spots JSON Lines: the first line that is not blank is a JSON
+// object, or the start of one longer than the head.
+func isJSONL(text string) bool {
+	text = strings.TrimLeft(text, " \t\r\n")
+	if !strings.HasPrefix(text, "{") {
+		return false
+	}
+	line, _, complete := strings.Cut(text, "\n")
+	if !complete {
+		return true // cut by the head's end: nothing else starts with "{" either
+	}
+	return json.Valid([]byte(line))
 }
 
 var guideQuestion = regexp.MustCompile(`^Q\d+[:.)]\s`)

@@ -43,6 +43,10 @@ func TestDetect(t *testing.T) {
 		{"extension alone, csv", "x.csv", "one column\n", CSV},
 		{"extension alone, tsv", "x.TSV", "", TSV},
 		{"head cut mid-line", "x", "q1\ta1\nq2\ta2\nq3\ta", TSV},
+		{"jsonl", "all.jsonl", `{"id":"a","deck":"d","front":"q, with a comma","back":"a, b"}` + "\n" + `{"id":"b","front":"c"}` + "\n", JSONL},
+		{"jsonl named txt", "all.txt", "\uFEFF\n" + `{"front":"x"}`, JSONL},
+		{"jsonl cut by the head", "x", `{"front":"` + strings.Repeat("long, ", 100), JSONL},
+		{"braces in csv", "x.csv", "{a},b\n{c},d\n", CSV},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
