@@ -8,6 +8,7 @@ package deck
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -104,6 +105,10 @@ func ValidateID(id string) error {
 	return nil
 }
 
+// ErrDuplicateID is in the chain of Validate's error for an ID used twice
+// in one deck.
+var ErrDuplicateID = errors.New("already used")
+
 // ValidateDeckName reports whether name can serve as a deck name.
 func ValidateDeckName(name string) error {
 	if strings.TrimSpace(name) == "" {
@@ -169,7 +174,7 @@ func (d *Deck) Validate() error {
 		}
 		k := key{c.Deck, c.ID}
 		if j, dup := seen[k]; dup {
-			return fmt.Errorf("%s: id %q already used by %s", c.where(i), c.ID, d.Cards[j].where(j))
+			return fmt.Errorf("%s: id %q %w by %s", c.where(i), c.ID, ErrDuplicateID, d.Cards[j].where(j))
 		}
 		seen[k] = i
 		if strings.TrimSpace(c.Front) == "" {

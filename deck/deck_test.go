@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -38,6 +39,10 @@ func TestValidate(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}
+	}
+	d0 := &Deck{Name: "d", Cards: []Card{card("a", ""), card("a", "")}}
+	if err := d0.Validate(); !errors.Is(err, ErrDuplicateID) {
+		t.Errorf("duplicate: %v is not ErrDuplicateID", err)
 	}
 	// Errors name the card by its source when it has one.
 	d := &Deck{Name: "d", Cards: []Card{{ID: "a", Deck: "d", Kind: KindBasic, Front: "", Source: "f.md:7"}}}

@@ -5,6 +5,7 @@
 package srcpos
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -34,6 +35,11 @@ func OneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// ErrDuplicateID is in the chain of Check's errors, so a caller can add
+// what it knows of why two cards met (an override putting two decks in
+// one).
+var ErrDuplicateID = errors.New("already used")
+
 // IDs remembers where each (deck, id) was first used, so that a duplicate
 // is reported with both lines instead of surfacing later as a silent
 // overwrite in the store.
@@ -45,9 +51,9 @@ func (m IDs) Check(src File, line int, deckName, id, fix string) error {
 	k := [2]string{deckName, id}
 	if first, dup := m[k]; dup {
 		if fix != "" {
-			return src.Errorf(line, "id %q already used at line %d: the fronts are the same once case and punctuation are folded; %s", id, first, fix)
+			return fmt.Errorf("%s: id %q %w at line %d: the fronts are the same once case and punctuation are folded; %s", src.At(line), id, ErrDuplicateID, first, OneLine(fix))
 		}
-		return src.Errorf(line, "id %q already used at line %d", id, first)
+		return fmt.Errorf("%s: id %q %w at line %d", src.At(line), id, ErrDuplicateID, first)
 	}
 	m[k] = line
 	return nil

@@ -1,6 +1,9 @@
 package srcpos
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestErrorf(t *testing.T) {
 	tests := []struct {
@@ -41,6 +44,9 @@ func TestIDsCheck(t *testing.T) {
 		}
 		if got != s.want {
 			t.Errorf("line %d: %q, want %q", s.line, got, s.want)
+		}
+		if err != nil && !errors.Is(err, ErrDuplicateID) {
+			t.Errorf("line %d: %v is not ErrDuplicateID", s.line, err)
 		}
 	}
 }
