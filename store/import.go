@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -30,6 +29,10 @@ type ImportOptions struct {
 	User        string
 	WithHistory bool
 	History     map[string]fsrs.History
+	// EmptyDecks names the decks of sources that hold no cards (an
+	// emptied file among others): every card of each is retired, as
+	// importing such a source alone retires them.
+	EmptyDecks []string
 	// Progress, if set, is called as cards are written.
 	Progress func(done, total int)
 }
@@ -46,6 +49,12 @@ type ImportResult struct {
 	// RetiredIDs names the cards retired, so the user can see what
 	// disappeared from the source.
 	RetiredIDs []string `json:"retired_ids,omitempty"`
+	// Builtin counts the cards of the built-in deck (BuiltinDeck) the
+	// source holds, as a whole-collection export does: recognised and
+	// left as they are, since the built-in deck comes with srs. Their
+	// history is imported all the same.
+	Builtin     int    `json:"builtin,omitempty"`
+	BuiltinDeck string `json:"builtin_deck,omitempty"`
 }
 
 // Changed reports whether the import writes anything.
@@ -53,13 +62,12 @@ func (r ImportResult) Changed() bool {
 	return r.Added+r.Updated+r.Retired+r.Revived+r.History > 0
 }
 
-// ErrBuiltinDeck refuses a user import into the built-in deck.
-var ErrBuiltinDeck = errors.New("is the built-in deck")
-
 // ImportDeck merges d into the store. Each deck d names is the unit of
 // import: its cards are matched by ID, new ones added, changed ones
 // updated (history kept), and cards of that deck missing from d retired
-// (kept with their history, no longer scheduled). It runs in one
+// (kept with their history, no longer scheduled). Cards of the built-in
+// deck are never written by a user's import (opt.Builtin unset): they
+// are counted in the result and left as they are. It runs in one
 // transaction; when nothing would change it writes nothing at all.
 func (s *Store) ImportDeck(d *deck.Deck, opt ImportOptions) (ImportResult, error) {
 	if err := d.Validate(); err != nil {
@@ -123,8 +131,13 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 	if len(names) == 0 {
 		names = []string{d.Name}
 	}
+	for _, name := range opt.EmptyDecks {
+		if _, ok := byDeck[name]; !ok && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
 	sort.Strings(names)
-	p.result.Decks = names
+	builtin := map[string]bool{}
 	for _, name := range names {
 		if v := tx.Bucket(bDecks).Get([]byte(name)); v != nil && opt.Builtin == "" {
 			var r deckRecord
@@ -132,19 +145,37 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 				return nil, fmt.Errorf("deck %q: %w: %v", name, ErrBadRecord, err)
 			}
 			if r.Builtin {
-				return nil, fmt.Errorf("import %s: deck %q %w; import into another deck with --deck", d.Source, name, ErrBuiltinDeck)
+				// A whole-collection export holds the built-in deck:
+				// it came with srs and stays as srs has it.
+				builtin[name] = true
+				p.result.Builtin += len(byDeck[name])
+				p.result.BuiltinDeck = name
+				continue
 			}
 		}
+		p.result.Decks = append(p.result.Decks, name)
 		if err := p.planDeck(tx, name, byDeck[name]); err != nil {
 			return nil, err
 		}
 	}
 	if opt.WithHistory && opt.User != "" {
 		ub, _ := openUser(tx, opt.User)
+		cards := tx.Bucket(bCards)
 		for _, c := range d.Cards {
 			pr, ok := opt.History[c.Key()]
 			if !ok || len(pr.Reviews) == 0 && pr.State.Due.IsZero() && !pr.Suspended {
 				continue
+			}
+			if builtin[c.Deck] {
+				// The progress on a built-in card comes along when
+				// the card is one srs has.
+				v := cards.Get([]byte(c.Key()))
+				if v == nil {
+					continue
+				}
+				if m, err := decodeMeta(c.Key(), v); err != nil || m.Retired {
+					continue
+				}
 			}
 			if ub != nil {
 				if _, had, _ := ub.getState(c.Key()); had {

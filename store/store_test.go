@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -250,12 +251,41 @@ func TestImportProtectsBuiltinDeck(t *testing.T) {
 	if v, _ := s.BuiltinVersion(); v != "v1" {
 		t.Fatalf("builtin version %q", v)
 	}
-	_, err := s.ImportDeck(testDeck("guide", deck.Card{ID: "x"}), ImportOptions{Now: t0})
-	if !errors.Is(err, ErrBuiltinDeck) {
-		t.Fatalf("got %v", err)
+	// A user's source holding the built-in deck (a whole-collection
+	// export) leaves it as it is: nothing added, updated or retired.
+	src := testDeck("guide", deck.Card{ID: "x"})
+	src.Cards = append(src.Cards, deck.Card{ID: "y", Deck: "mine", Kind: deck.KindBasic, Front: "front of y"})
+	r, err := s.ImportDeck(src, ImportOptions{Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Builtin != 1 || r.BuiltinDeck != "guide" || r.Added != 1 || r.Retired != 0 || !slices.Equal(r.Decks, []string{"mine"}) {
+		t.Fatalf("result %+v", r)
 	}
 	if c, err := s.Card("guide", "q01"); err != nil || c.Retired {
 		t.Fatalf("built-in card damaged: %+v %v", c, err)
+	}
+	if _, err := s.Card("guide", "x"); err == nil {
+		t.Fatal("a user's import wrote a card into the built-in deck")
+	}
+	// An emptied source of the built-in deck retires nothing either.
+	if r, err := s.ImportDeck(testDeck("guide"), ImportOptions{Now: t0}); err != nil || r.Retired != 0 || r.Changed() {
+		t.Fatalf("empty built-in source: %+v %v", r, err)
+	}
+}
+
+func TestImportEmptyDecks(t *testing.T) {
+	s := openTemp(t)
+	mustImport(t, s, testDeck("a", deck.Card{ID: "x"}))
+	mustImport(t, s, testDeck("b", deck.Card{ID: "y"}, deck.Card{ID: "z"}))
+	// a.md and an emptied b.md imported together: b's cards go, as they
+	// would importing b.md alone.
+	r, err := s.ImportDeck(testDeck("a", deck.Card{ID: "x"}), ImportOptions{Now: t0, EmptyDecks: []string{"b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Retired != 2 || r.Unchanged != 1 || !slices.Equal(r.Decks, []string{"a", "b"}) {
+		t.Fatalf("result %+v", r)
 	}
 }
 
