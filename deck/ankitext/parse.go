@@ -60,9 +60,25 @@ func parseDelimited(r io.Reader, opt deck.ParseOptions, def rune) (*deck.Deck, e
 	if err != nil {
 		return nil, err
 	}
+	headerRow := false
+	if labels == nil {
+		// A spreadsheet's first row names its columns: column names,
+		// not a card.
+		if rec, n, ok := firstRecord(body, sep); ok && isHeaderRow(rec) {
+			for _, f := range rec {
+				labels = append(labels, strings.TrimSpace(f))
+			}
+			headerRow = true
+			h.lines += strings.Count(body[:n], "\n")
+			body = body[n:]
+		}
+	}
 	cols, err := mapColumns(src, h, labels)
 	if err != nil {
 		return nil, err
+	}
+	if headerRow {
+		cols.count = 0 // a row may leave out trailing columns, as without one
 	}
 
 	d := &deck.Deck{Name: opt.DeckName(h.deck), Source: opt.File, Warnings: h.warnings}
@@ -240,9 +256,17 @@ func (p *csvParse) card(rec []string, line int) (deck.Card, error) {
 		s := get(n)
 		switch {
 		case p.html && front:
-			s = htmlmd.ToFrontMarkdown(s)
+			if md, ok := keptMarkdown(s, frontHTML); ok {
+				s = md
+			} else {
+				s = htmlmd.ToFrontMarkdown(s)
+			}
 		case p.html:
-			s = htmlmd.ToMarkdown(s)
+			if md, ok := keptMarkdown(s, backHTML); ok {
+				s = md
+			} else {
+				s = htmlmd.ToMarkdown(s)
+			}
 		}
 		return strings.TrimSpace(deck.StripControls(s))
 	}
@@ -294,6 +318,48 @@ func (p *csvParse) card(rec []string, line int) (deck.Card, error) {
 	c.Parent = strings.TrimSpace(get(p.cols.parent))
 	c.Tags = deck.AppendTags(append([]string{}, p.h.tags...), strings.Fields(get(p.cols.tags))...)
 	return c, nil
+}
+
+// firstRecord reads the first record of body and how many bytes it
+// took (through its line end).
+func firstRecord(body string, sep rune) ([]string, int, bool) {
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = sep
+	if sep != '#' {
+		r.Comment = '#'
+	}
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	rec, err := r.Read()
+	if err != nil {
+		return nil, 0, false
+	}
+	return rec, int(r.InputOffset()), true
+}
+
+// headerNames are the column names a first row may hold, as spreadsheets
+// and other flashcard programs write them (mapColumns reads them all).
+var headerNames = map[string]bool{
+	"front": true, "back": true, "question": true, "answer": true, "text": true, "back extra": true,
+	"tags": true, "deck": true, "guid": true, "id": true, "notetype": true, "note type": true,
+	"kind": true, "parent": true,
+}
+
+// isHeaderRow reports whether a first record names columns rather than
+// holding a card: every field is a column name, a front's among them, and
+// no name comes twice.
+func isHeaderRow(rec []string) bool {
+	seen := map[string]bool{}
+	front := false
+	for _, f := range rec {
+		name := strings.ToLower(strings.TrimSpace(f))
+		if !headerNames[name] || seen[name] {
+			return false
+		}
+		seen[name] = true
+		front = front || name == "front" || name == "question" || name == "text"
+	}
+	return front
 }
 
 // commentLines finds the lines after the header that the reader will skip

@@ -151,6 +151,48 @@ func TestParseCSVLineNumbers(t *testing.T) {
 	}
 }
 
+// A first row naming the columns is a header, not a card; it says where
+// front, back and tags are.
+func TestParseCSVHeaderRow(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []csvCard
+	}{
+		{"front,back,tags", "front,back,tags\nq1,a1,t1 t2\nq2,a2\n", []csvCard{
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{"t1", "t2"}, deck.KindBasic, ""},
+			{deck.DeriveID("q2"), "h", "q2", "a2", []string{}, deck.KindBasic, ""}}},
+		{"question,answer, any case and spaces", "Question , ANSWER\nq1,a1\n", []csvCard{
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{}, deck.KindBasic, ""}}},
+		{"columns in another order", "\uFEFFtags;back;front\nt;a1;q1\n", []csvCard{
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{"t"}, deck.KindBasic, ""}}},
+		{"quoted names", "\"Front\",\"Back\"\nq1,a1\n", []csvCard{
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{}, deck.KindBasic, ""}}},
+		{"a card that says front", "front,the side you see\nq1,a1\n", []csvCard{
+			{deck.DeriveID("front"), "h", "front", "the side you see", []string{}, deck.KindBasic, ""},
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{}, deck.KindBasic, ""}}},
+		{"back and tags without a front", "back,tags\nq1,a1\n", []csvCard{
+			{deck.DeriveID("back"), "h", "back", "tags", []string{}, deck.KindBasic, ""},
+			{deck.DeriveID("q1"), "h", "q1", "a1", []string{}, deck.KindBasic, ""}}},
+		{"#columns wins", "#columns:Front,Back\nfront,back\n", []csvCard{
+			{deck.DeriveID("front"), "h", "front", "back", []string{}, deck.KindBasic, ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseCSV(strings.NewReader(tt.src), deck.ParseOptions{File: "h.csv"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			decktest.CheckDeck(t, d)
+			if got := csvCards(d); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	// Lines are still numbered in the file.
+	_, err := ParseCSV(strings.NewReader("front,back\nq1,a1\n,a2\n"), deck.ParseOptions{File: "h.csv"})
+	decktest.WantError(t, err, "h.csv:3: empty front")
+}
+
 func TestParseCSVErrors(t *testing.T) {
 	big := strings.Repeat("x", deck.MaxFieldSize+1)
 	huge := strings.Repeat("x", deck.MaxEncodedFieldSize+1)

@@ -2,9 +2,11 @@ package ankitext
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/internal/ankiguid"
@@ -21,12 +23,20 @@ var tsvColumns = []string{"GUID", "Deck", "Front", "Back", "Tags", "Kind", "Pare
 // 2.1.55+ reads, ankiguid.Of as the note guid (so importing again updates
 // notes instead of duplicating them, across decks with the same card IDs
 // too) and fronts and backs as HTML rendered from Markdown. The card ID
-// has its own column, which ParseTSV prefers to the guid. See FORMATS.md
-// for what a round trip through HTML normalises.
-func WriteTSV(w io.Writer, cards []deck.Card) error {
+// has its own column, which ParseTSV prefers to the guid. A side whose
+// HTML would not read back as its Markdown carries the Markdown in an
+// HTML comment (see keptMark), so ParseTSV reads back exactly what was
+// written. See FORMATS.md.
+func WriteTSV(w io.Writer, cards []deck.Card) error { return write(w, cards, '\t') }
+
+// WriteCSV is WriteTSV with commas, "#separator:comma".
+func WriteCSV(w io.Writer, cards []deck.Card) error { return write(w, cards, ',') }
+
+func write(w io.Writer, cards []deck.Card, sep rune) error {
+	what := map[rune]string{'\t': "tsv", ',': "csv"}[sep]
 	bw := bufio.NewWriter(w)
-	bw.WriteString("#separator:tab\n#html:true\n")
-	bw.WriteString("#columns:" + strings.Join(tsvColumns, "\t") + "\n")
+	bw.WriteString("#separator:" + map[rune]string{'\t': "tab", ',': "comma"}[sep] + "\n#html:true\n")
+	bw.WriteString("#columns:" + strings.Join(tsvColumns, string(sep)) + "\n")
 	bw.WriteString("#guid column:1\n#deck column:2\n#tags column:5\n")
 	fronts := make(map[string]string, len(cards))
 	for _, c := range cards {
@@ -34,38 +44,88 @@ func WriteTSV(w io.Writer, cards []deck.Card) error {
 	}
 	for _, c := range cards {
 		if err := deck.ValidateID(c.ID); err != nil {
-			return fmt.Errorf("write tsv: %v", err)
+			return fmt.Errorf("write %s: %v", what, err)
 		}
 		front, err := frontHTML(c.Front)
 		if err != nil {
-			return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
+			return fmt.Errorf("write %s: card %q: %v", what, c.ID, err)
 		}
+		front = keepMarkdown(front, c.Front, htmlmd.ToFrontMarkdown)
 		if pf, ok := fronts[deck.Key(c.Deck, c.Parent)]; ok && c.Parent != "" {
 			// A follow-up shows its question above it in Anki too.
 			ctx, err := frontHTML(pf)
 			if err != nil {
-				return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
+				return fmt.Errorf("write %s: card %q: %v", what, c.ID, err)
 			}
 			front = tsvContextOpen + "Follow-up to: " + ctx + tsvContextClose + front
 		}
-		back, err := htmlmd.ToHTML(c.Back)
+		back, err := backHTML(c.Back)
 		if err != nil {
-			return fmt.Errorf("write tsv: card %q: %v", c.ID, err)
+			return fmt.Errorf("write %s: card %q: %v", what, c.ID, err)
 		}
+		back = keepMarkdown(back, c.Back, htmlmd.ToMarkdown)
 		kind := string(c.Kind)
 		if kind == "" {
 			kind = string(deck.KindBasic)
 		}
-		fields := []string{ankiguid.Of(c.Deck, c.ID), c.Deck, front, unwrapParagraph(back), ankiTags(c.Tags), kind, c.Parent, c.ID}
+		fields := []string{ankiguid.Of(c.Deck, c.ID), c.Deck, front, back, ankiTags(c.Tags), kind, c.Parent, c.ID}
 		for i, f := range fields {
 			if i > 0 {
-				bw.WriteByte('\t')
+				bw.WriteRune(sep)
 			}
-			bw.WriteString(tsvField(f))
+			bw.WriteString(quoteField(f, sep))
 		}
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()
+}
+
+// keptMark opens the HTML comment in which a side carries the Markdown
+// it was rendered from, base64-encoded (Markdown may hold "-->"). HTML
+// cannot say all that Markdown says (a hard line break, raw HTML, a
+// blank line in a list), and a round trip through HTML alone changed
+// cards nobody had touched: exporting to TSV and importing the file
+// again updated them. Anki shows nothing of a comment. The comment is
+// written only where the HTML alone would not read back as the Markdown.
+const keptMark = "<!--srs-md:"
+
+// keepMarkdown returns html, with md kept beside it in a comment when
+// read (as ParseTSV reads a field) would not give md back.
+func keepMarkdown(html, md string, read func(string) string) string {
+	if readSide(html, read) == md {
+		return html
+	}
+	return html + keptMark + base64.StdEncoding.EncodeToString([]byte(md)) + "-->"
+}
+
+// readSide is what ParseTSV makes of an HTML field: Markdown without
+// control characters or surrounding space.
+func readSide(html string, read func(string) string) string {
+	return strings.TrimSpace(deck.StripControls(read(html)))
+}
+
+// keptMarkdown returns the Markdown a field carries, when it carries one
+// and its HTML is still what that Markdown renders to (render): a field
+// edited since is read from its HTML.
+func keptMarkdown(field string, render func(string) (string, error)) (string, bool) {
+	i := strings.LastIndex(field, keptMark)
+	if i < 0 {
+		return "", false
+	}
+	rest := field[i+len(keptMark):]
+	j := strings.Index(rest, "-->")
+	if j < 0 || strings.TrimSpace(rest[j+3:]) != "" {
+		return "", false
+	}
+	md, err := base64.StdEncoding.DecodeString(rest[:j])
+	if err != nil || !utf8.Valid(md) {
+		return "", false
+	}
+	want, err := render(string(md))
+	if err != nil || want != field[:i] {
+		return "", false
+	}
+	return string(md), true
 }
 
 // A follow-up's front in TSV starts with its question, in a div that
@@ -98,6 +158,12 @@ func frontHTML(front string) (string, error) {
 	return unwrapParagraph(h), err
 }
 
+// backHTML renders a back as WriteTSV writes it.
+func backHTML(back string) (string, error) {
+	h, err := htmlmd.ToHTML(back)
+	return unwrapParagraph(h), err
+}
+
 // unwrapParagraph drops the <p> around a side that is one paragraph, as
 // Anki's editor would store it.
 func unwrapParagraph(h string) string {
@@ -124,10 +190,11 @@ func ankiTags(tags []string) string {
 	return strings.Join(out, " ")
 }
 
-// tsvField quotes a field when it must be: it holds a tab, quote or line
-// break, or starts with "#", which Anki would take for a comment line.
-func tsvField(f string) string {
-	if f == "" || !strings.ContainsAny(f, "\t\"\r\n") && f[0] != '#' {
+// quoteField quotes a field when it must be: it holds the separator, a
+// quote or a line break, or starts with "#", which Anki would take for a
+// comment line.
+func quoteField(f string, sep rune) string {
+	if f == "" || !strings.ContainsAny(f, string(sep)+"\"\r\n") && f[0] != '#' {
 		return f
 	}
 	return `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
