@@ -100,7 +100,10 @@ func isASCIIPunct(b byte) bool {
 // isEntity reports whether s starts with an entity or character
 // reference: "&name;", "&#123;" or "&#x1F;".
 func isEntity(s string) bool {
-	end := strings.IndexByte(s, ';')
+	// No entity is longer than this: looking further made a word of many
+	// "&" quadratic.
+	const maxEntity = 40
+	end := strings.IndexByte(s[:min(len(s), maxEntity)], ';')
 	if end < 2 {
 		return false
 	}
@@ -130,7 +133,9 @@ var simpleTags = []string{"b", "i", "u", "s", "em", "strong", "del", "sub", "sup
 // formatting: <b>, </em>, <br>, <br/> ("<br" alone is "<br />" split at
 // its space).
 func isSimpleTag(s string) bool {
-	s = strings.ToLower(s)
+	// The longest tag is "</strong>": lowering the whole rest of the word
+	// made a word of many "<" quadratic.
+	s = strings.ToLower(s[:min(len(s), len("</strong>"))])
 	if s == "<br" || strings.HasPrefix(s, "<br>") || strings.HasPrefix(s, "<br/>") {
 		return true
 	}
