@@ -9,7 +9,8 @@ import (
 )
 
 // Main runs srs with args and returns the exit status: 0 on success, 1 on
-// an error (reported as one line on stderr), 2 on a usage error.
+// an error (reported as one line on stderr), 2 on a usage error, 130 when
+// SIGINT or SIGTERM stopped an import or export.
 func Main(args []string, io *IO, getenv func(string) string) int {
 	var env *Env
 	unknown := false
@@ -83,6 +84,11 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 		return 2
 	case err == nil:
 		return 0
+	}
+	var ie interruptedError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(io.ErrOut, "srs: %s\n", oneLine(ie.Error()))
+		return 130
 	}
 	var ue usageError
 	if errors.As(err, &ue) {

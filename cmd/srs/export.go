@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -22,6 +24,7 @@ import (
 )
 
 type exportOptions struct {
+	Ctx            context.Context // cancelled by an interrupt
 	Env            *Env
 	Format         string
 	Deck           string
@@ -33,26 +36,31 @@ type exportOptions struct {
 func exportCommand(env **Env) *cli.Command {
 	return &cli.Command{
 		Name:  "export",
-		Usage: "export cards: Anki .apkg, Anki TSV, Markdown deck, or JSONL",
+		Usage: "export cards: Anki .apkg, Anki TSV or CSV, Markdown deck, or JSONL",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Required: true, Usage: "apkg, tsv, md or jsonl"},
+			&cli.StringFlag{Name: "format", Required: true, Usage: "apkg, tsv, csv, md or jsonl"},
 			&cli.StringFlag{Name: "deck", Usage: "only deck `D`"},
 			&cli.StringFlag{Name: "tag", Usage: "only cards with tag `T`"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output; not for apkg)", Value: "-"},
 			&cli.BoolFlag{Name: "with-scheduling", Usage: "apkg: include your due dates, FSRS memory states and review log"},
 		},
 		Action: func(c *cli.Context) error {
-			return runExport(&exportOptions{Env: *env, Format: c.String("format"), Deck: c.String("deck"), Tag: c.String("tag"),
+			ctx, stop := interruptible()
+			defer stop()
+			return runExport(&exportOptions{Ctx: ctx, Env: *env, Format: c.String("format"), Deck: c.String("deck"), Tag: c.String("tag"),
 				Output: c.String("output"), WithScheduling: c.Bool("with-scheduling")})
 		},
 	}
 }
 
 func runExport(o *exportOptions) error {
+	if o.Ctx == nil {
+		o.Ctx = context.Background()
+	}
 	switch formats.Format(o.Format) {
-	case formats.APKG, formats.TSV, formats.Markdown, "jsonl":
+	case formats.APKG, formats.TSV, formats.CSV, formats.Markdown, formats.JSONL:
 	default:
-		return usageError{fmt.Errorf("--format %q: want apkg, tsv, md or jsonl", o.Format)}
+		return usageError{fmt.Errorf("--format %q: want apkg, tsv, csv, md or jsonl", o.Format)}
 	}
 	if o.Format == string(formats.APKG) && o.Output == "-" {
 		return usageError{fmt.Errorf("--format apkg needs -o FILE")}
@@ -70,7 +78,7 @@ func runExport(o *exportOptions) error {
 				}
 			}
 			var err error
-			n, err = o.write(s, w, filter)
+			n, err = o.write(s, ctxWriter{o.Ctx, w}, filter)
 			return err
 		})
 	}
@@ -84,7 +92,11 @@ func runExport(o *exportOptions) error {
 		err = store.WriteFileAtomic(o.Output, write)
 	}
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		left := "nothing written"
+		if o.Output != "-" {
+			left = o.Output + " left as it was"
+		}
+		return interrupted(o.Ctx, fmt.Errorf("export: %w", err), "export interrupted; "+left)
 	}
 	if o.Output != "-" {
 		fmt.Fprintf(o.Env.IO.Out, "exported %d cards to %s\n", n, o.Output)
@@ -94,12 +106,16 @@ func runExport(o *exportOptions) error {
 
 func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilter) (int, error) {
 	n := 0
-	switch o.Format {
-	case "jsonl":
+	switch formats.Format(o.Format) {
+	case formats.JSONL:
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		err := s.EachExport(o.Env.User, filter, func(c store.ExportCard) error {
-			n++
+			if n++; n%1024 == 0 {
+				if err := o.Ctx.Err(); err != nil {
+					return err
+				}
+			}
 			v := newCardJSON(c.StoredCard, c.State, c.HadState)
 			if c.Parent != nil {
 				v.Context = c.Parent.Front
@@ -107,7 +123,7 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 			return enc.Encode(v)
 		}, nil)
 		return n, err
-	case string(formats.Markdown), string(formats.TSV):
+	case formats.Markdown, formats.TSV, formats.CSV:
 		var cards []deck.Card
 		err := s.EachExport(o.Env.User, filter, func(c store.ExportCard) error {
 			cards = append(cards, c.Card)
@@ -116,8 +132,18 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 		if err != nil {
 			return 0, err
 		}
-		if o.Format == string(formats.TSV) {
+		if err := o.Ctx.Err(); err != nil {
+			return 0, err
+		}
+		switch formats.Format(o.Format) {
+		case formats.TSV:
 			return len(cards), ankitext.WriteTSV(w, cards)
+		case formats.CSV:
+			return len(cards), ankitext.WriteCSV(w, cards)
+		}
+		if len(cards) > 0 && o.Deck == "" && slices.ContainsFunc(cards, func(c deck.Card) bool { return c.Deck != cards[0].Deck }) {
+			return 0, fmt.Errorf("a Markdown file holds one deck, and these cards are in several (%s, %s, ...); name one with --deck (srs decks lists them)",
+				cards[0].Deck, cards[slices.IndexFunc(cards, func(c deck.Card) bool { return c.Deck != cards[0].Deck })].Deck)
 		}
 		return len(cards), markdown.Write(w, cards)
 	}
@@ -152,7 +178,11 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	// each card's history separately would touch the log all over.
 	n := 0
 	card := func(c store.ExportCard) error {
-		n++
+		if n++; n%1024 == 0 {
+			if err := o.Ctx.Err(); err != nil {
+				return err
+			}
+		}
 		var p *apkg.Scheduling
 		if o.WithScheduling && c.HadState {
 			p = &apkg.Scheduling{Card: sched.ToAnki(c.State.Card, c.State.Suspended, now.Location())}
@@ -161,7 +191,13 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	}
 	var entry func(store.Entry) error
 	if o.WithScheduling {
+		entries := 0
 		entry = func(e store.Entry) error {
+			if entries++; entries%4096 == 0 {
+				if err := o.Ctx.Err(); err != nil {
+					return err
+				}
+			}
 			if e.Action != store.ActRate {
 				return nil
 			}
@@ -177,6 +213,11 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 	}
 	err = aw.Close()
 	progress(-1, -1)
+	if err == nil {
+		// Close is long work the writer does not stop for: an interrupt
+		// during it is noticed here, before the output is put in place.
+		err = o.Ctx.Err()
+	}
 	for _, warning := range aw.Warnings {
 		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", warning)
 	}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -21,8 +21,10 @@ import (
 	"github.com/srs-tool/srs/deck/ankitext"
 	"github.com/srs-tool/srs/deck/apkg"
 	"github.com/srs-tool/srs/deck/formats"
+	"github.com/srs-tool/srs/deck/jsonl"
 	"github.com/srs-tool/srs/deck/markdown"
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/internal/srcpos"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -34,6 +36,7 @@ const (
 )
 
 type importOptions struct {
+	Ctx         context.Context // cancelled by an interrupt
 	Env         *Env
 	Files       []string
 	Deck        string
@@ -42,14 +45,17 @@ type importOptions struct {
 	WithHistory bool
 }
 
+// importFormats are the formats `srs import --format` names.
+var importFormats = []formats.Format{formats.Markdown, formats.CSV, formats.TSV, formats.APKG, formats.JSONL, formats.Guide}
+
 func importCommand(env **Env) *cli.Command {
 	return &cli.Command{
 		Name:      "import",
-		Usage:     "import decks: Markdown, CSV/TSV (Anki text), Anki .apkg, or a guide page",
-		ArgsUsage: "FILE...",
+		Usage:     "import decks: Markdown, CSV/TSV (Anki text), Anki .apkg, srs's JSONL, or a guide page",
+		ArgsUsage: "FILE... (- for standard input)",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "deck", Usage: "put every card in deck `D`"},
-			&cli.StringFlag{Name: "format", Usage: "md, csv, tsv, apkg or guide (default: detected from the content)"},
+			&cli.StringFlag{Name: "format", Usage: "md, csv, tsv, apkg, jsonl or guide (default: detected from the content)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "say what would change; write nothing"},
 			&cli.BoolFlag{Name: "with-history", Usage: "from an .apkg, also import Anki's review log into your schedule"},
 		},
@@ -57,27 +63,46 @@ func importCommand(env **Env) *cli.Command {
 			if c.NArg() == 0 {
 				return usageError{fmt.Errorf("import needs at least one FILE")}
 			}
-			return runImport(&importOptions{Env: *env, Files: c.Args().Slice(), Deck: c.String("deck"),
+			ctx, stop := interruptible()
+			defer stop()
+			return runImport(&importOptions{Ctx: ctx, Env: *env, Files: c.Args().Slice(), Deck: c.String("deck"),
 				Format: c.String("format"), DryRun: c.Bool("dry-run"), WithHistory: c.Bool("with-history")})
 		},
 	}
 }
 
 func runImport(o *importOptions) error {
-	if o.Format != "" && !slices.Contains([]formats.Format{formats.Markdown, formats.CSV, formats.TSV, formats.APKG, formats.Guide}, formats.Format(o.Format)) {
-		return usageError{fmt.Errorf("--format %q: want md, csv, tsv, apkg or guide", o.Format)}
+	if o.Ctx == nil {
+		o.Ctx = context.Background()
+	}
+	err := o.run()
+	if o.Deck != "" && (errors.Is(err, deck.ErrDuplicateID) || errors.Is(err, srcpos.ErrDuplicateID)) {
+		err = fmt.Errorf("%w (--deck %s puts the cards of every deck in one, where an ID serves once; import without --deck)", err, o.Deck)
+	}
+	return interrupted(o.Ctx, err, "import interrupted; nothing written")
+}
+
+func (o *importOptions) run() error {
+	if o.Format != "" && !slices.Contains(importFormats, formats.Format(o.Format)) {
+		return usageError{fmt.Errorf("--format %q: want md, csv, tsv, apkg, jsonl or guide", o.Format)}
 	}
 	if o.Deck != "" {
 		if err := deck.ValidateDeckName(o.Deck); err != nil {
 			return fmt.Errorf("--deck: %w", err)
 		}
 	}
+	if n := slices.Index(o.Files, "-"); n >= 0 && slices.Index(o.Files[n+1:], "-") >= 0 {
+		return usageError{fmt.Errorf("standard input (-) can be read once")}
+	}
 	// Every file is parsed before anything is written, and all of them go
 	// in as one transaction: a bad file leaves the database untouched.
 	var merged *deck.Deck
-	var sources []string
+	var sources, empty []string
 	anki := map[string]fsrs.AnkiProgress{} // the scheduling Anki packages carry
 	for _, file := range o.Files {
+		if err := o.Ctx.Err(); err != nil {
+			return err
+		}
 		d, sched, err := o.parse(file)
 		if err != nil {
 			return err
@@ -86,7 +111,13 @@ func runImport(o *importOptions) error {
 		for _, w := range d.Warnings {
 			fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", w)
 		}
-		sources = append(sources, file)
+		if len(d.Cards) == 0 {
+			// An emptied file retires its deck's cards, alone or
+			// beside other files.
+			fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: no cards in %s; every card of deck %q will be retired\n", d.Source, d.Name)
+			empty = append(empty, d.Name)
+		}
+		sources = append(sources, d.Source)
 		if merged == nil {
 			merged = d
 			continue
@@ -97,9 +128,6 @@ func runImport(o *importOptions) error {
 	merged.Source = strings.Join(sources, ", ")
 	if n := len(merged.Cards); n > maxCardsPerImport {
 		return fmt.Errorf("import %s: %d cards; at most %d per import", merged.Source, n, maxCardsPerImport)
-	}
-	if len(merged.Cards) == 0 {
-		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: no cards in %s; every card of deck %q will be retired\n", merged.Source, merged.Name)
 	}
 	if o.WithHistory && len(anki) == 0 {
 		fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s carries no review history; --with-history has nothing to import\n", merged.Source)
@@ -112,21 +140,26 @@ func runImport(o *importOptions) error {
 	start := time.Now()
 	progress := progressPrinter(o.Env.IO, start, "writing cards")
 	err = o.Env.with(func(s *store.Store) (err error) {
+		if o.Deck != "" {
+			if info, err := s.DeckInfo(o.Deck); err == nil && info.Builtin {
+				return fmt.Errorf("--deck %s: is the built-in deck, which comes with srs; import into another deck", o.Deck)
+			}
+		}
 		var history map[string]fsrs.History
 		if o.WithHistory {
 			if history, err = ankiHistory(s, o.Env.User, anki); err != nil {
 				return err
 			}
 		}
-		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun,
+		if err := o.Ctx.Err(); err != nil {
+			return err // the last moment to stop: the import is one transaction from here
+		}
+		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun, EmptyDecks: empty,
 			User: o.Env.User, WithHistory: o.WithHistory, History: history, Progress: progress})
 		return err
 	})
 	progress(-1, -1)
 	if err != nil {
-		if errors.Is(err, store.ErrBuiltinDeck) {
-			return err
-		}
 		return err
 	}
 	if !o.DryRun {
@@ -161,77 +194,68 @@ func ankiHistory(s *store.Store, user string, anki map[string]fsrs.AnkiProgress)
 	return history, nil
 }
 
-// parse reads one file, and the scheduling it carries when it is an Anki
-// package.
+// parse reads one file, once (see input), and the scheduling it carries
+// when it is an Anki package.
 func (o *importOptions) parse(file string) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
-	fi, err := os.Stat(file)
+	in, err := openInput(o.Ctx, file, o.Env.IO.In)
 	if err != nil {
-		return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+		return nil, nil, err
 	}
-	if fi.IsDir() {
-		return nil, nil, fmt.Errorf("import %s: is a directory", file)
-	}
+	defer in.Close()
 	format := formats.Format(o.Format)
 	if format == "" {
-		head, err := readHead(file, formats.HeadSize)
+		head, err := in.Head(o.Ctx, formats.HeadSize)
 		if err != nil {
-			return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+			return nil, nil, err
 		}
-		if format, err = formats.Detect(file, head); err != nil {
+		if format, err = formats.Detect(in.name, head); err != nil {
 			return nil, nil, err
 		}
 	}
-	opt := deck.ParseOptions{File: file, Deck: o.Deck}
+	opt := deck.ParseOptions{File: in.name, Deck: o.Deck}
 	if format == formats.APKG {
-		return apkg.Read(file, opt, apkg.DefaultLimits)
+		f, err := in.File(o.Ctx, apkg.DefaultLimits.MaxFileSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		return apkg.ReadFile(o.Ctx, f, opt, apkg.DefaultLimits)
 	}
-	if fi.Size() > maxTextFile {
-		return nil, nil, fmt.Errorf("import %s: %d MiB; text decks are limited to %d MiB", file, fi.Size()>>20, maxTextFile>>20)
-	}
-	data, err := os.ReadFile(file)
+	data, err := in.ReadAll(o.Ctx, maxTextFile)
 	if err != nil {
-		return nil, nil, fmt.Errorf("import %s: %w", file, unwrapPath(err))
+		return nil, nil, err
 	}
+	var d *deck.Deck
 	switch format {
 	case formats.Markdown:
-		d, err := markdown.Parse(bytes.NewReader(data), opt)
-		return d, nil, err
+		d, err = markdown.Parse(bytes.NewReader(data), opt)
 	case formats.CSV:
-		d, err := ankitext.ParseCSV(bytes.NewReader(data), opt)
-		return d, nil, err
+		d, err = ankitext.ParseCSV(bytes.NewReader(data), opt)
 	case formats.TSV:
-		d, err := ankitext.ParseTSV(bytes.NewReader(data), opt)
-		return d, nil, err
+		d, err = ankitext.ParseTSV(bytes.NewReader(data), opt)
+	case formats.JSONL:
+		d, err = jsonl.Parse(bytes.NewReader(data), opt)
 	case formats.Guide:
-		name := o.Deck
-		if name == "" {
-			name = deck.DefaultDeckName(file)
-		}
-		d, warnings, err := content.Compile(file, data, name)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, w := range warnings {
-			d.Warnings = append(d.Warnings, w.String())
-		}
-		d.Source = file
-		return d, nil, nil
+		d, err = o.compileGuide(in.name, data)
+	default:
+		err = fmt.Errorf("import %s: unknown format %q", in.name, format)
 	}
-	return nil, nil, fmt.Errorf("import %s: unknown format %q", file, format)
+	return d, nil, err
 }
 
-func readHead(file string, n int) ([]byte, error) {
-	f, err := os.Open(file)
+func (o *importOptions) compileGuide(file string, data []byte) (*deck.Deck, error) {
+	name := o.Deck
+	if name == "" {
+		name = deck.DefaultDeckName(file)
+	}
+	d, warnings, err := content.Compile(file, data, name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	head := make([]byte, n)
-	m, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, err
+	for _, w := range warnings {
+		d.Warnings = append(d.Warnings, w.String())
 	}
-	return head[:m], nil
+	d.Source = file
+	return d, nil
 }
 
 // unwrapPath drops the *PathError wrapper whose path the message already
@@ -250,12 +274,20 @@ func printImport(o *importOptions, d *deck.Deck, r store.ImportResult, media int
 	if o.DryRun {
 		verb = "dry run, nothing written: would import"
 	}
-	fmt.Fprintf(out, "%s %s into %s: added %d, updated %d, retired %d, unchanged %d",
-		verb, d.Source, strings.Join(r.Decks, ", "), r.Added, r.Updated, r.Retired, r.Unchanged)
+	into := ""
+	if len(r.Decks) > 0 {
+		into = " into " + strings.Join(r.Decks, ", ")
+	}
+	fmt.Fprintf(out, "%s %s%s: added %d, updated %d, retired %d, unchanged %d",
+		verb, d.Source, into, r.Added, r.Updated, r.Retired, r.Unchanged)
 	if r.Revived > 0 {
 		fmt.Fprintf(out, ", revived %d", r.Revived)
 	}
 	fmt.Fprintln(out)
+	if r.Builtin > 0 {
+		fmt.Fprintf(out, "built-in deck %s: %s recognised and left as srs has them (the deck comes with srs)\n",
+			r.BuiltinDeck, count(r.Builtin, "card"))
+	}
 	if r.History > 0 {
 		fmt.Fprintf(out, "review history: %d entries for %s\n", r.History, o.Env.User)
 	}
@@ -332,13 +364,29 @@ func (o *importOptions) placeMedia(d *deck.Deck) (*mediaPlan, error) {
 			name = strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:4]) + ext
 			for i := range d.Cards {
 				c := &d.Cards[i]
-				c.Front = strings.ReplaceAll(c.Front, "]("+m.Name+")", "]("+name+")")
-				c.Back = strings.ReplaceAll(c.Back, "]("+m.Name+")", "]("+name+")")
+				c.Front = renameMedia(c.Front, m.Name, name)
+				c.Back = renameMedia(c.Back, m.Name, name)
 			}
 		}
 		p.files = append(p.files, deck.Media{Name: name, Data: m.Data})
 	}
 	return p, nil
+}
+
+// renameMedia rewrites a side's references to media file old as
+// references to new, in every form a card holds them: an image
+// ![](old), one in angle brackets ![](<old>) (a name with spaces), one
+// with a title ![](old "t"), and a sound [sound:old].
+func renameMedia(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		return s
+	}
+	return strings.NewReplacer(
+		"]("+old+")", "]("+new+")",
+		"]("+old+" ", "]("+new+" ",
+		"](<"+old+">", "](<"+new+">",
+		"[sound:"+old+"]", "[sound:"+new+"]",
+	).Replace(s)
 }
 
 func safeMediaName(name string) error {

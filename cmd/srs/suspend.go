@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,12 +33,8 @@ func runSuspend(env *Env, cards []string, suspend bool) error {
 	now := env.Now()
 	return env.with(func(s *store.Store) error {
 		for _, arg := range cards {
-			i := strings.LastIndexByte(arg, '/')
-			if i <= 0 || i == len(arg)-1 {
-				return usageError{fmt.Errorf("%q: name a card as deck/id (see srs cards)", arg)}
-			}
-			deckName, id := arg[:i], arg[i+1:]
-			if _, err := s.Card(deckName, id); err != nil {
+			deckName, id, err := cardRef(s, arg)
+			if err != nil {
 				return err
 			}
 			st, had, err := s.State(env.User, deckName, id)
