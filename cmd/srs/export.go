@@ -92,7 +92,7 @@ func runExport(o *exportOptions) error {
 		err = store.WriteFileAtomic(o.Output, write)
 	}
 	if err != nil {
-		left := "nothing written"
+		left := "what went to standard output is incomplete"
 		if o.Output != "-" {
 			left = o.Output + " left as it was"
 		}

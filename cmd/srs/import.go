@@ -197,7 +197,7 @@ func ankiHistory(s *store.Store, user string, anki map[string]fsrs.AnkiProgress)
 // parse reads one file, once (see input), and the scheduling it carries
 // when it is an Anki package.
 func (o *importOptions) parse(file string) (*deck.Deck, map[string]fsrs.AnkiProgress, error) {
-	in, err := openInput(o.Ctx, file, o.Env.IO.In)
+	in, err := openInput(o.Ctx, file, o.Env.IO.In, o.Env.IO.ErrOut)
 	if err != nil {
 		return nil, nil, err
 	}

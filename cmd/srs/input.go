@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // input is one file named to `srs import`, opened once and read once. A
@@ -28,8 +29,9 @@ const stdinName = "stdin"
 // openInput opens name for reading: "-" is standard input. A regular file
 // opens at once; anything else (a FIFO, whose open waits for a writer; a
 // device; a pipe) is opened and read in the background, so that an
-// interrupt ends the wait.
-func openInput(ctx context.Context, name string, stdin io.Reader) (*input, error) {
+// interrupt ends the wait, and a FIFO still waiting after a second says
+// so on errOut.
+func openInput(ctx context.Context, name string, stdin io.Reader, errOut io.Writer) (*input, error) {
 	if name == "-" {
 		return &input{name: stdinName, r: stdin}, nil
 	}
@@ -44,6 +46,12 @@ func openInput(ctx context.Context, name string, stdin io.Reader) (*input, error
 	if in.regular {
 		in.f, err = os.Open(name)
 	} else {
+		if fi.Mode()&os.ModeNamedPipe != 0 {
+			waiting := time.AfterFunc(time.Second, func() {
+				fmt.Fprintf(errOut, "srs: import %s: waiting for a program to write to this FIFO (Ctrl-C stops)\n", name)
+			})
+			defer waiting.Stop()
+		}
 		in.f, err = background(ctx, func() (*os.File, error) { return os.Open(name) })
 	}
 	if err != nil {
