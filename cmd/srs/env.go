@@ -75,12 +75,7 @@ func newEnv(io *IO, getenv func(string) string, dbFlag, userFlag string) (*Env, 
 		}
 		e.Timeout = d
 	}
-	// The flags read SRS_DB and SRS_USER from the process's environment;
-	// getenv may be another (a test's), and is the one asked.
 	e.DBPath = dbFlag
-	if e.DBPath == "" {
-		e.DBPath = getenv("SRS_DB")
-	}
 	if e.DBPath == "" {
 		p, err := defaultDBPath(getenv)
 		if err != nil {
@@ -89,9 +84,6 @@ func newEnv(io *IO, getenv func(string) string, dbFlag, userFlag string) (*Env, 
 		e.DBPath = p
 	}
 	e.User = userFlag
-	if e.User == "" {
-		e.User = getenv("SRS_USER")
-	}
 	if e.User == "" {
 		e.User = defaultUser(getenv)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,31 +37,6 @@ func showCommand(env **Env) *cli.Command {
 			return runShow(&showOptions{Env: *env, Card: c.Args().First(), JSON: c.Bool("json")})
 		},
 	}
-}
-
-// findCard finds the card arg names as DECK/ID. Deck names and IDs may
-// both hold "/" (Anki GUIDs do), so each split is tried, the last first.
-func findCard(s *store.Store, arg string) (store.StoredCard, error) {
-	var first error
-	for i := len(arg) - 1; i > 0; i-- {
-		if arg[i] != '/' || i == len(arg)-1 {
-			continue
-		}
-		c, err := s.Card(arg[:i], arg[i+1:])
-		if err == nil {
-			return c, nil
-		}
-		if !errors.Is(err, store.ErrNoCard) {
-			return c, err
-		}
-		if first == nil {
-			first = err
-		}
-	}
-	if first == nil {
-		return store.StoredCard{}, usageError{fmt.Errorf("%q: name a card as deck/id (see srs cards)", arg)}
-	}
-	return store.StoredCard{}, first
 }
 
 // shown is everything `srs show` prints of a card.

@@ -33,10 +33,11 @@ func runSuspend(env *Env, cards []string, suspend bool) error {
 	now := env.Now()
 	return env.with(func(s *store.Store) error {
 		for _, arg := range cards {
-			deckName, id, err := cardRef(s, arg)
+			c, err := findCard(s, arg)
 			if err != nil {
 				return err
 			}
+			deckName, id := c.Deck, c.ID
 			st, had, err := s.State(env.User, deckName, id)
 			if err != nil {
 				return err
