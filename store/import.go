@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,10 @@ type ImportOptions struct {
 	EmptyDecks []string
 	// Progress, if set, is called as cards are written.
 	Progress func(done, total int)
+	// Context, if set, is asked every thousand cards whether to go on:
+	// once it is done, the import stops with its error and the
+	// transaction rolls back (an interrupt).
+	Context context.Context
 }
 
 // ImportResult says what an import did (or, dry, would do).
@@ -252,11 +257,18 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 func (p *importPlan) apply(tx *bolt.Tx) error {
 	total := len(p.put) + len(p.retired)
 	done := 0
-	tick := func() {
+	tick := func() error {
 		done++
-		if p.opt.Progress != nil && (done%1000 == 0 || done == total) {
+		if done%1000 != 0 && done != total {
+			return nil
+		}
+		if p.opt.Progress != nil {
 			p.opt.Progress(done, total)
 		}
+		if p.opt.Context != nil {
+			return p.opt.Context.Err()
+		}
+		return nil
 	}
 	// Writing in key order makes every put an append to bbolt's node:
 	// in source order, a big import's random IDs made each put shift the
@@ -268,13 +280,17 @@ func (p *importPlan) apply(tx *bolt.Tx) error {
 		if err := putCard(tx, r); err != nil {
 			return err
 		}
-		tick()
+		if err := tick(); err != nil {
+			return err
+		}
 	}
 	for _, r := range p.retired {
 		if err := putMeta(tx, r); err != nil {
 			return err
 		}
-		tick()
+		if err := tick(); err != nil {
+			return err
+		}
 	}
 	if err := tx.Bucket(bMeta).Put(kNextPos, u64(p.nextPos)); err != nil {
 		return err

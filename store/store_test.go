@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -299,5 +300,29 @@ func TestImportAddsNewCardsForExistingUsers(t *testing.T) {
 		if got := ids(queue(t, s, u, t0, QueueOptions{}).Items); got != "x y" {
 			t.Errorf("%s: queue %q", u, got)
 		}
+	}
+}
+
+// An import whose context is cancelled (an interrupt) stops and writes
+// nothing.
+func TestImportCancelled(t *testing.T) {
+	s := openTemp(t)
+	var cards []deck.Card
+	for i := range 2500 {
+		cards = append(cards, deck.Card{ID: fmt.Sprintf("c%d", i)})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := s.ImportDeck(testDeck("d", cards...), ImportOptions{Now: t0, Context: ctx,
+		Progress: func(done, total int) {
+			if n++; n == 1 {
+				cancel() // after the first thousand cards
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if decks, _ := s.Decks(); len(decks) != 0 {
+		t.Fatalf("a cancelled import wrote decks: %+v", decks)
 	}
 }

@@ -151,11 +151,8 @@ func (o *importOptions) run() error {
 				return err
 			}
 		}
-		if err := o.Ctx.Err(); err != nil {
-			return err // the last moment to stop: the import is one transaction from here
-		}
 		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun, EmptyDecks: empty,
-			User: o.Env.User, WithHistory: o.WithHistory, History: history, Progress: progress})
+			User: o.Env.User, WithHistory: o.WithHistory, History: history, Progress: progress, Context: o.Ctx})
 		return err
 	})
 	progress(-1, -1)
