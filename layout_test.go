@@ -22,9 +22,10 @@ var imports = []struct {
 	pkg string
 	may []string
 }{
-	{"cmd/srs", []string{"review", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
-	{"bench/...", []string{"bench/...", "review", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
+	{"cmd/srs", []string{"review", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
+	{"bench/...", []string{"bench/...", "review", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
 	{"review", []string{"deck", "fsrs", "store"}},
+	{"history", []string{"deck", "fsrs", "fsrs/...", "store"}},
 	{"content", []string{"deck"}},
 	{"deck/formats", []string{"deck", "deck/markdown", "deck/ankitext", "deck/apkg"}},
 	{"deck/decktest", []string{"deck"}},

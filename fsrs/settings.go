@@ -25,6 +25,10 @@ type Settings struct {
 	// were not fitted here.
 	FittedAt      time.Time `json:"fitted_at,omitzero"`
 	FittedReviews int       `json:"fitted_reviews,omitempty"`
+	// WeightsFrom names where Weights came from when they were neither
+	// fitted here nor typed: the Anki deck options an import adopted
+	// (`srs import --adopt-params`).
+	WeightsFrom string `json:"weights_from,omitempty"`
 }
 
 // DefaultSettings are what a new user gets.

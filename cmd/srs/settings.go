@@ -78,11 +78,14 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 }
 
 // weightsInForce says which FSRS-6 weights schedule the user's reviews:
-// the defaults, or those `srs optimize` fitted, when and to how much.
+// the defaults, those an import adopted from Anki's deck options, or
+// those `srs optimize` fitted, when and to how much.
 func weightsInForce(st fsrs.Settings) string {
 	switch {
 	case len(st.Weights) == 0:
 		return "FSRS-6 defaults"
+	case st.FittedAt.IsZero() && st.WeightsFrom != "":
+		return "from " + st.WeightsFrom + ": " + formatWeights(st.Weights)
 	case st.FittedAt.IsZero():
 		return "custom: " + formatWeights(st.Weights)
 	}
