@@ -57,9 +57,27 @@ type AnkiReview struct {
 
 // Revlog kinds (rslib/src/revlog/mod.rs).
 const (
+	ankiRevlogLearning = 0
 	ankiRevlogFiltered = 3
 	ankiRevlogManual   = 4
 )
+
+// graded reports whether the row is an answer (Anki's has_rating): a
+// button was pressed. Anki takes any positive ease; srs takes 1-4, the
+// buttons there are, and treats a row with another ease as no answer.
+func (r AnkiReview) graded() bool { return r.Ease >= 1 && r.Ease <= 4 }
+
+// reset reports whether the row is a "reset to new" (Anki's is_reset): a
+// manual row with no ease factor; "set due date" writes a manual row with
+// one, and is no reset.
+func (r AnkiReview) reset() bool { return r.Type == ankiRevlogManual && r.Factor == 0 }
+
+// cramming reports whether the row is a review in a filtered deck that
+// does not reschedule (Anki's is_cramming): it changed nothing.
+func (r AnkiReview) cramming() bool { return r.Type == ankiRevlogFiltered && r.Factor == 0 }
+
+// interday reports whether the interval the row set is a day or more.
+func (r AnkiReview) interday() bool { return r.Ivl >= 1 || r.Ivl <= -86400 }
 
 // AnkiProgress is one card's scheduling as an Anki package carries it.
 type AnkiProgress struct {
@@ -69,58 +87,162 @@ type AnkiProgress struct {
 }
 
 // History is what an import gives a user of one card's scheduling: the
-// reviews to replay through the user's scheduler, or, for a card whose log
-// is lost, the state to start from; and whether it is suspended.
+// reviews to replay through the user's scheduler, the state they start
+// from when the log that came is not the card's whole life, and whether
+// the card is suspended.
 type History struct {
-	Reviews   []ReviewEvent // oldest first
-	State     Card          // used when Reviews is empty; a zero Due means none
+	Reviews []ReviewEvent // oldest first
+	// State, when its Due is set, is a state given from outside rather
+	// than replayed: with Reviews, the state they start from, set at
+	// State.LastReview (a truncated Anki log's first answer, as Anki
+	// infers it); without, the card's whole state (an Anki card with no
+	// usable log).
+	State     Card
 	Suspended bool
 }
 
+// ankiHistoricalRetention is the retention Anki assumes SM-2 kept when it
+// infers a memory state from an ease and an interval, unless the deck
+// options say otherwise (historicalRetention, called sm2Retention in
+// legacy collections).
+const ankiHistoricalRetention = 0.9
+
 // FromAnki turns a card's Anki scheduling into History, or reports that
 // there is nothing to keep (a new card never reviewed nor suspended).
+// It reads the revlog as Anki's FSRS code reads it for a card's memory
+// state (rslib scheduler/fsrs/params.rs reviews_for_fsrs and
+// memory_state.rs fsrs_item_for_memory_state), with s's parameters where
+// Anki would use the deck's:
 //
-// Reviews are the revlog's ratings that count for scheduling, chosen the
-// way Anki's FSRS code chooses them: nothing before the last reset (a
-// manual entry with factor 0), no manual or rescheduling entries (ease 0),
-// no cramming (filtered entries with factor 0). A review card without any
-// gets a state estimated as Anki does when FSRS is switched on over SM-2
-// data: its own FSRS memory (Data's s and d) when present, else one derived
-// from its ease and interval through s's parameters
-// (memory_state_from_sm2, 90% historical retention).
+//   - Walking back from the newest row, cramming rows are passed over.
+//     The answers of the last run of learning rows start the history
+//     (earlier runs are another life of the card: it was reset to new
+//     when older Anki versions logged no reset), and so does the last
+//     reset when learning follows it; such a history is complete and is
+//     replayed from a new card.
+//   - Otherwise (no learning row since the last reset, or none at all:
+//     the log was truncated, or the card came from SM-2 days), the
+//     history starts at the first answer after the last reset that set
+//     an interval of a day or more. That answer is not replayed: Anki
+//     infers the state it left from its ease and interval
+//     (memory_state_from_sm2 with the historical retention, 90% unless
+//     the deck options say; an ease of at most 110% is FSRS's difficulty
+//     written as Anki writes it, D = (ease − 0.1)·9 + 1), and the later
+//     answers are replayed from that state.
+//   - A reset with no answer after it leaves no history; nor do rows
+//     that are not answers (manual and rescheduling rows) or cramming.
+//
+// A review card without any usable history gets a state estimated as
+// Anki does when FSRS is switched on over SM-2 data: its own FSRS memory
+// (Data's s and d) when present, else one derived from its ease and
+// interval through s's parameters.
 func (s *Scheduler) FromAnki(p AnkiProgress) (History, bool) {
-	h := History{Suspended: p.Card.Queue == -1, Reviews: ankiReviews(p.Revlog)}
-	if len(h.Reviews) == 0 && p.Card.Type == 2 {
+	h := History{Suspended: p.Card.Queue == -1}
+	rows, complete := ankiHistoryRows(p.Revlog)
+	if len(rows) > 0 && !complete {
+		start, ok := s.ankiStart(rows[0], ankiHistoricalRetention)
+		if ok {
+			h.State = start
+		}
+		rows = rows[1:]
+	}
+	for _, r := range rows {
+		h.Reviews = append(h.Reviews, ReviewEvent{
+			Time:     time.UnixMilli(r.ID).UTC(),
+			Rating:   Rating(r.Ease),
+			Duration: time.Duration(max(r.Time, 0)) * time.Millisecond,
+		})
+	}
+	if len(h.Reviews) == 0 && h.State.Due.IsZero() && p.Card.Type == 2 {
 		if st, ok := s.ankiState(p); ok {
 			h.State = st
 		}
 	}
-	if len(h.Reviews) == 0 && p.Card.Type == 0 && !h.Suspended {
+	if len(h.Reviews) == 0 && h.State.Due.IsZero() && p.Card.Type == 0 && !h.Suspended {
 		return History{}, false
 	}
 	return h, true
 }
 
-func ankiReviews(revlog []AnkiReview) []ReviewEvent {
-	var evs []ReviewEvent
-	for _, r := range revlog {
+// ankiHistoryRows picks the revlog rows (oldest first) that make a
+// card's history as Anki's reviews_for_fsrs does when computing memory
+// states (see FromAnki): the answers from where the history starts, and
+// whether that start is a learning row (complete) or the first interday
+// answer of a truncated log.
+func ankiHistoryRows(revlog []AnkiReview) (rows []AnkiReview, complete bool) {
+	firstLearn, firstGrade := -1, -1
+	for i := len(revlog) - 1; i >= 0; i-- {
+		r := revlog[i]
+		if r.cramming() {
+			continue
+		}
+		if r.graded() && r.interday() {
+			firstGrade = i
+		}
 		switch {
-		case r.Type == ankiRevlogManual && r.Factor == 0: // reset: forget the history so far
-			evs = evs[:0]
-		case r.Ease < 1 || r.Ease > 4:
-		case r.Type == ankiRevlogFiltered && r.Factor == 0:
-		default:
-			evs = append(evs, ReviewEvent{
-				Time:     time.UnixMilli(r.ID).UTC(),
-				Rating:   Rating(r.Ease),
-				Duration: time.Duration(max(r.Time, 0)) * time.Millisecond,
-			})
+		case r.graded() && r.Type == ankiRevlogLearning:
+			firstLearn, complete = i, true
+		case r.reset():
+			if firstLearn < 0 && firstGrade < 0 {
+				return nil, false // reset, and not answered since
+			}
+			complete = firstLearn >= 0
+			i = -1 // stop: nothing before a reset counts
+		case firstLearn >= 0:
+			i = -1 // stop: an earlier run of learning is another life of the card
 		}
 	}
-	if len(evs) == 0 {
-		return nil
+	start := firstLearn
+	if start < 0 {
+		start = firstGrade
 	}
-	return evs
+	if start < 0 {
+		return nil, false
+	}
+	for _, r := range revlog[start:] {
+		if r.graded() && !r.cramming() {
+			rows = append(rows, r)
+		}
+	}
+	return rows, complete
+}
+
+// ankiStart is the state Anki infers a truncated log's first answer r
+// left (memory_state.rs fsrs_item_for_memory_state): stability and
+// difficulty from r's ease (250% when none) and interval (at least a
+// day) at the historical retention, with s's parameters; a review card
+// last reviewed at r, due its interval later.
+func (s *Scheduler) ankiStart(r AnkiReview, retention float64) (Card, bool) {
+	ivl := min(max(r.Ivl, 1), 36500)
+	ease := 2.5
+	if r.Factor != 0 {
+		ease = float64(r.Factor) / 1000
+	}
+	// An "ease" of at most 110% is FSRS's difficulty as Anki writes it
+	// into the revlog. go-fsrs wants an ease above 1 for the conversion;
+	// the stability does not depend on the ease, and the difficulty is
+	// then replaced.
+	fsrsWritten := ease <= 1.1
+	if fsrsWritten {
+		ease = 2.5
+	}
+	m, err := s.f.MemoryStateFromSM2(ease, float64(ivl), retention)
+	if err != nil {
+		return Card{}, false
+	}
+	if fsrsWritten {
+		m.Difficulty = min(max((float64(r.Factor)/1000-0.1)*9+1, 1), 10)
+	}
+	at := time.UnixMilli(r.ID).UTC()
+	return Card{
+		Due:           s.DayStart(at, int(ivl)),
+		Stability:     m.Stability,
+		Difficulty:    m.Difficulty,
+		ScheduledDays: uint64(ivl),
+		Reps:          1,
+		State:         Review,
+		LastReview:    at,
+	}, true
 }
 
 // ankiState estimates the state of a review card that has no usable

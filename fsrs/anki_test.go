@@ -14,41 +14,71 @@ var ankiT0 = time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 
 func ankiMS(d time.Duration) int64 { return ankiT0.Add(d).UnixMilli() }
 
-// FromAnki keeps the revlog rows Anki's FSRS counts: none before the last
-// reset, no manual or rescheduling rows, no cramming.
+// FromAnki keeps the revlog rows Anki's FSRS counts for a memory state
+// (reviews_for_fsrs): from the last run of learning, or from the first
+// interday answer after the last reset; no manual or rescheduling rows,
+// no cramming.
 func TestFromAnkiReviews(t *testing.T) {
 	sc := mustScheduler(t, DefaultSettings())
-	rev := func(d time.Duration, ease, typ int, factor, ms int64) AnkiReview {
-		return AnkiReview{ID: ankiMS(d), Ease: ease, Type: typ, Factor: factor, Time: ms}
+	// rev is a revlog row d after ankiT0: ease, kind, factor, interval
+	// (days, or negative seconds) and answer time.
+	rev := func(d time.Duration, ease, typ int, factor, ivl, ms int64) AnkiReview {
+		return AnkiReview{ID: ankiMS(d), Ease: ease, Type: typ, Factor: factor, Ivl: ivl, Time: ms}
 	}
 	ev := func(d time.Duration, r Rating, ms int64) ReviewEvent {
 		return ReviewEvent{Time: ankiT0.Add(d), Rating: r, Duration: time.Duration(ms) * time.Millisecond}
 	}
+	const day = 24 * time.Hour
+	review := AnkiCard{Type: 2, Queue: 2}
 	tests := []struct {
 		name   string
 		card   AnkiCard
 		revlog []AnkiReview
-		want   History
+		want   []ReviewEvent
+		start  time.Duration // when the state set from outside was reached; -1 for none
 		keep   bool
 	}{
-		{"plain", AnkiCard{Type: 2, Queue: 2}, []AnkiReview{rev(0, 3, 0, 0, 5000), rev(time.Hour, 1, 1, 2500, 70000)},
-			History{Reviews: []ReviewEvent{ev(0, Good, 5000), ev(time.Hour, Again, 70000)}}, true},
-		{"reset forgets what came before", AnkiCard{Type: 1, Queue: 1}, []AnkiReview{rev(0, 3, 0, 0, 1), rev(time.Hour, 0, 4, 0, 0), rev(2*time.Hour, 4, 0, 0, 2)},
-			History{Reviews: []ReviewEvent{ev(2*time.Hour, Easy, 2)}}, true},
-		{"manual with a factor is no reset", AnkiCard{Type: 2, Queue: 2}, []AnkiReview{rev(0, 3, 0, 0, 1), rev(time.Hour, 0, 4, 2500, 0)},
-			History{Reviews: []ReviewEvent{ev(0, Good, 1)}}, true},
-		{"cramming and rescheduling skipped", AnkiCard{Type: 2, Queue: 2}, []AnkiReview{rev(0, 2, 3, 0, 1), rev(time.Hour, 0, 5, 2500, 0), rev(2*time.Hour, 2, 3, 2500, 9)},
-			History{Reviews: []ReviewEvent{ev(2*time.Hour, Hard, 9)}}, true},
-		{"negative time is none", AnkiCard{Type: 2, Queue: 2}, []AnkiReview{rev(0, 3, 1, 2500, -5)},
-			History{Reviews: []ReviewEvent{ev(0, Good, 0)}}, true},
-		{"new, never reviewed", AnkiCard{Type: 0, Queue: 0}, nil, History{}, false},
-		{"new, only rows that do not count", AnkiCard{Type: 0, Queue: 0}, []AnkiReview{rev(0, 0, 4, 0, 0)}, History{}, false},
-		{"new, suspended", AnkiCard{Type: 0, Queue: -1}, nil, History{Suspended: true}, true},
+		{"learning, then reviews", review, []AnkiReview{rev(0, 3, 0, 0, -600, 5000), rev(time.Hour, 3, 0, 2500, 1, 7000), rev(day, 1, 1, 2300, -600, 70000)},
+			[]ReviewEvent{ev(0, Good, 5000), ev(time.Hour, Good, 7000), ev(day, Again, 70000)}, -1, true},
+		{"a reset forgets what came before", AnkiCard{Type: 1, Queue: 1}, []AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(time.Hour, 0, 4, 0, 0, 0), rev(2*time.Hour, 4, 0, 0, -600, 2)},
+			[]ReviewEvent{ev(2*time.Hour, Easy, 2)}, -1, true},
+		{"set due date (manual with a factor) is no reset", review, []AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(time.Hour, 0, 4, 2500, 10, 0)},
+			[]ReviewEvent{ev(0, Good, 1)}, -1, true},
+		{"cramming passed over, rescheduling skipped, a filtered review that reschedules counts", review,
+			[]AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(time.Hour, 2, 3, 0, 0, 5), rev(2*time.Hour, 0, 5, 2500, 4, 0), rev(day, 2, 3, 2500, 2, 9)},
+			[]ReviewEvent{ev(0, Good, 1), ev(day, Hard, 9)}, -1, true},
+		{"cramming between learning rows does not split them", review,
+			[]AnkiReview{rev(0, 1, 0, 0, -60, 1), rev(time.Minute, 2, 3, 0, 0, 5), rev(2*time.Minute, 3, 0, 0, 1, 2)},
+			[]ReviewEvent{ev(0, Again, 1), ev(2*time.Minute, Good, 2)}, -1, true},
+		{"two runs of learning, no reset between: the last run", review,
+			[]AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(day, 3, 1, 2500, 3, 2), rev(4*day, 1, 0, 0, -60, 3), rev(4*day+time.Minute, 3, 0, 2500, 1, 4), rev(6*day, 3, 1, 2500, 3, 5)},
+			[]ReviewEvent{ev(4*day, Again, 3), ev(4*day+time.Minute, Good, 4), ev(6*day, Good, 5)}, -1, true},
+		{"truncated: the first answer becomes the state, the rest replayed", review,
+			[]AnkiReview{rev(0, 3, 1, 2500, 100, 1), rev(99*day, 2, 1, 2350, 120, 2)},
+			[]ReviewEvent{ev(99*day, Hard, 2)}, 0, true},
+		{"truncated: same-day answers before the first interday one dropped", review,
+			[]AnkiReview{rev(0, 1, 2, 2300, -600, 1), rev(10*time.Minute, 3, 2, 2300, 3, 2), rev(3*day, 3, 1, 2300, 8, 3)},
+			[]ReviewEvent{ev(3*day, Good, 3)}, 10 * time.Minute, true},
+		{"reset, then reviews without learning: from the first interday answer after it", review,
+			[]AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(day, 0, 4, 0, 0, 0), rev(2*day, 1, 2, 2500, -600, 2), rev(2*day+time.Hour, 3, 2, 2300, 5, 3)},
+			nil, 2*day + time.Hour, true},
+		{"one review row alone: a state, nothing replayed", review, []AnkiReview{rev(0, 3, 1, 2500, 100, 1)}, nil, 0, true},
+		{"negative time is none", review, []AnkiReview{rev(0, 3, 0, 2500, 1, -5)}, []ReviewEvent{ev(0, Good, 0)}, -1, true},
+		{"reset and not answered since: nothing", AnkiCard{Type: 0, Queue: 0}, []AnkiReview{rev(0, 3, 0, 0, 1, 1), rev(day, 0, 4, 0, 0, 0)}, nil, -1, false},
+		{"new, never reviewed", AnkiCard{Type: 0, Queue: 0}, nil, nil, -1, false},
+		{"new, only rows that do not count", AnkiCard{Type: 0, Queue: 0}, []AnkiReview{rev(0, 0, 4, 0, 0, 0)}, nil, -1, false},
+		{"new, suspended", AnkiCard{Type: 0, Queue: -1}, nil, nil, -1, true},
 	}
 	for _, tt := range tests {
 		got, ok := sc.FromAnki(AnkiProgress{Card: tt.card, Revlog: tt.revlog, Created: ankiT0})
-		if ok != tt.keep || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%s: %+v, %v\nwant %+v, %v", tt.name, got, ok, tt.want, tt.keep)
+		if ok != tt.keep || !reflect.DeepEqual(got.Reviews, tt.want) || got.Suspended != (tt.card.Queue == -1) {
+			t.Errorf("%s: %+v, %v\nwant reviews %+v, %v", tt.name, got, ok, tt.want, tt.keep)
+		}
+		switch {
+		case tt.start < 0 && !got.State.Due.IsZero() && len(tt.want) > 0:
+			t.Errorf("%s: a state set: %+v", tt.name, got.State)
+		case tt.start >= 0 && (got.State.State != Review || !got.State.LastReview.Equal(ankiT0.Add(tt.start)) || got.State.Stability <= 0):
+			t.Errorf("%s: start state %+v, want one reached at %v", tt.name, got.State, ankiT0.Add(tt.start))
 		}
 	}
 }
@@ -103,10 +133,17 @@ func TestFromAnkiState(t *testing.T) {
 	if h, _ = def.FromAnki(AnkiProgress{Card: ts, Created: created}); !h.State.Due.Equal(due) {
 		t.Errorf("timestamp due read as %v", h.State.Due)
 	}
-	// With a revlog the reviews carry the history and no state is set.
-	h, _ = def.FromAnki(AnkiProgress{Card: sm2, Created: created, Revlog: []AnkiReview{{ID: ankiMS(0), Ease: 3, Type: 1, Factor: 2500}}})
-	if !h.State.Due.IsZero() || len(h.Reviews) != 1 {
+	// With a revlog the state comes from it, not from the card's columns
+	// (Anki: "cards with a single review-type entry also get memory
+	// states from revlog rather than card states").
+	h, _ = def.FromAnki(AnkiProgress{Card: sm2, Created: created, Revlog: []AnkiReview{{ID: ankiMS(0), Ease: 3, Type: 1, Factor: 2500, Ivl: 3}}})
+	if math.Abs(h.State.Stability-3) > 1e-9 || !h.State.LastReview.Equal(ankiT0) || len(h.Reviews) != 0 {
 		t.Errorf("with a revlog: %+v", h)
+	}
+	// A review row with no interval (not one Anki writes) does not count.
+	h, _ = def.FromAnki(AnkiProgress{Card: sm2, Created: created, Revlog: []AnkiReview{{ID: ankiMS(0), Ease: 3, Type: 1, Factor: 2500}}})
+	if h.State.Stability != st.Stability || len(h.Reviews) != 0 {
+		t.Errorf("a review row without interval: %+v", h)
 	}
 }
 

@@ -82,3 +82,66 @@ func TestImportedHistoryMatchesGoFSRS(t *testing.T) {
 		t.Fatalf("%v", rep.Problems)
 	}
 }
+
+// A history that starts from a state given from outside (a truncated Anki
+// log: the state Anki infers from its first answer) logs that state when
+// it was reached, then replays the reviews from it; the check and a
+// rebuild agree, and a state after the first review is refused.
+func TestImportedHistoryFromAState(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann", func(st *fsrs.Settings) { st.DayStartHour = 0; st.Fuzz = false })
+	settings, _ := s.Settings("ann")
+	sc, err := fsrs.NewScheduler(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC)
+	from := fsrs.Card{State: fsrs.Review, Stability: 100, Difficulty: 5, LastReview: start, Due: start.AddDate(0, 0, 100), ScheduledDays: 100, Reps: 1}
+	events := []fsrs.ReviewEvent{
+		{Time: start.AddDate(0, 0, 99), Rating: fsrs.Good, Duration: 4 * time.Second},
+		{Time: start.AddDate(0, 0, 400), Rating: fsrs.Again},
+	}
+	d := testDeck("anki", deck.Card{ID: "a"})
+	history := map[string]fsrs.History{deck.Key("anki", "a"): {State: from, Reviews: events}}
+	r, err := s.ImportDeck(d, ImportOptions{Now: t0, User: "ann", WithHistory: true, History: history})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.History != len(events)+1 {
+		t.Errorf("history %d, want %d (the state and the reviews)", r.History, len(events)+1)
+	}
+	want := from
+	for _, e := range events {
+		if want, err = sc.Next(want, e.Time, e.Rating); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _, _ := s.State("ann", "anki", "a")
+	if got.Card != want {
+		t.Errorf("imported state %+v\nreplayed from the state %+v", got.Card, want)
+	}
+	var h []Entry
+	s.EachEntry("ann", false, func(e Entry) error { h = append(h, e); return nil })
+	if len(h) != 3 || h[0].Action != ActSet || !h[0].Time().Equal(start) || h[0].After.Card != from ||
+		h[1].Action != ActRate || h[1].Before.Card != from {
+		t.Errorf("log %+v", h)
+	}
+	if rep, _ := s.Check(); len(rep.Problems) != 0 {
+		t.Errorf("%v", rep.Problems)
+	}
+	if _, err := s.Rebuild(); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := s.State("ann", "anki", "a"); again.Card != want {
+		t.Errorf("after a rebuild %+v", again.Card)
+	}
+
+	late := from
+	late.LastReview = events[0].Time.Add(time.Hour)
+	d2 := testDeck("anki2", deck.Card{ID: "b"})
+	_, err = s.ImportDeck(d2, ImportOptions{Now: t0, User: "ann", WithHistory: true,
+		History: map[string]fsrs.History{deck.Key("anki2", "b"): {State: late, Reviews: events}}})
+	if err == nil {
+		t.Error("a start state after the first review accepted")
+	}
+}

@@ -26,7 +26,8 @@ type ImportOptions struct {
 	Builtin string
 	// User receives History, the scheduling the source carries (by
 	// deck.Key), when WithHistory is set: each card's reviews replayed
-	// through User's scheduler, or its state set.
+	// through User's scheduler (from the state History.State gives, when
+	// it gives one), or its state set.
 	User        string
 	WithHistory bool
 	History     map[string]fsrs.History
@@ -188,7 +189,10 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 				}
 			}
 			p.history = append(p.history, c)
-			p.result.History += max(len(pr.Reviews), 1)
+			p.result.History += len(pr.Reviews)
+			if !pr.State.Due.IsZero() || len(pr.Reviews) == 0 {
+				p.result.History++ // the state set, or the suspension alone
+			}
 		}
 	}
 	return p, nil
@@ -383,14 +387,23 @@ func (p *importPlan) importHistory(tx *bolt.Tx) error {
 	for _, c := range p.history {
 		pr := p.opt.History[c.Key()]
 		var changes []Change
+		// A state set from outside comes first: the state the reviews
+		// start from, set when it was reached; or, with no reviews, the
+		// card's state as of the import.
+		switch {
+		case pr.State.Due.IsZero():
+		case len(pr.Reviews) == 0:
+			changes = append(changes, Change{Time: p.opt.Now, Action: ActSet, After: CardState{Card: pr.State}})
+		case pr.State.LastReview.IsZero() || pr.Reviews[0].Time.Before(pr.State.LastReview):
+			return fmt.Errorf("import %s card %s history: the state the reviews start from is not before them", p.deck.Source, c.ID)
+		default:
+			changes = append(changes, Change{Time: pr.State.LastReview, Action: ActSet, After: CardState{Card: pr.State}})
+		}
 		for i, e := range pr.Reviews {
 			if i > 0 && e.Time.Before(pr.Reviews[i-1].Time) {
 				return fmt.Errorf("import %s card %s history: review %d is older than the one before it", p.deck.Source, c.ID, i+1)
 			}
 			changes = append(changes, Change{Time: e.Time, Action: ActRate, Rating: e.Rating, Duration: e.Duration})
-		}
-		if len(pr.Reviews) == 0 && !pr.State.Due.IsZero() {
-			changes = append(changes, Change{Time: p.opt.Now, Action: ActSet, After: CardState{Card: pr.State}})
 		}
 		if pr.Suspended {
 			changes = append(changes, Change{Time: p.opt.Now, Action: ActSuspend})
