@@ -84,6 +84,10 @@ type AnkiProgress struct {
 	Card    AnkiCard
 	Revlog  []AnkiReview // oldest first
 	Created time.Time    // the collection's creation (col.crt): day numbers count from its day
+	// Preset is the deck options of the card's deck (its home deck when
+	// it sits in a filtered one), when the package carries them; cards
+	// of one preset share it.
+	Preset *AnkiPreset
 }
 
 // History is what an import gives a user of one card's scheduling: the
@@ -103,8 +107,7 @@ type History struct {
 
 // ankiHistoricalRetention is the retention Anki assumes SM-2 kept when it
 // infers a memory state from an ease and an interval, unless the deck
-// options say otherwise (historicalRetention, called sm2Retention in
-// legacy collections).
+// options say otherwise (AnkiPreset.HistoricalRetention).
 const ankiHistoricalRetention = 0.9
 
 // FromAnki turns a card's Anki scheduling into History, or reports that
@@ -140,7 +143,7 @@ func (s *Scheduler) FromAnki(p AnkiProgress) (History, bool) {
 	h := History{Suspended: p.Card.Queue == -1}
 	rows, complete := ankiHistoryRows(p.Revlog)
 	if len(rows) > 0 && !complete {
-		start, ok := s.ankiStart(rows[0], ankiHistoricalRetention)
+		start, ok := s.ankiStart(rows[0], p.Preset.historicalRetention())
 		if ok {
 			h.State = start
 		}
@@ -270,7 +273,7 @@ func (s *Scheduler) ankiState(p AnkiProgress) (Card, bool) {
 		if ease <= 1 || ease > 10 {
 			ease = 2.5 // Anki's default starting ease
 		}
-		m, err := s.f.MemoryStateFromSM2(ease, float64(ivl), 0.9)
+		m, err := s.f.MemoryStateFromSM2(ease, float64(ivl), p.Preset.historicalRetention())
 		if err != nil {
 			return Card{}, false
 		}

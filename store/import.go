@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -35,6 +36,12 @@ type ImportOptions struct {
 	// emptied file among others): every card of each is retired, as
 	// importing such a source alone retires them.
 	EmptyDecks []string
+	// Settings, when set, become User's settings in the same transaction,
+	// before History is replayed (settings adopted from the source: Anki's
+	// deck options). A user with no log yet replays the history under
+	// them; one with a log has them from after its last entry, as
+	// SetSettings does.
+	Settings *fsrs.Settings
 	// Progress, if set, is called as cards are written.
 	Progress func(done, total int)
 	// Context, if set, is asked every thousand cards whether to go on:
@@ -50,7 +57,8 @@ type ImportResult struct {
 	Retired   int      `json:"retired"`
 	Revived   int      `json:"revived"` // retired cards that came back
 	Unchanged int      `json:"unchanged"`
-	History   int      `json:"history"` // review-log entries imported
+	History   int      `json:"history"`  // review-log entries imported
+	Settings  bool     `json:"settings"` // the user's settings changed (ImportOptions.Settings)
 	Decks     []string `json:"decks"`
 	// RetiredIDs names the cards retired, so the user can see what
 	// disappeared from the source.
@@ -65,7 +73,7 @@ type ImportResult struct {
 
 // Changed reports whether the import writes anything.
 func (r ImportResult) Changed() bool {
-	return r.Added+r.Updated+r.Retired+r.Revived+r.History > 0
+	return r.Added+r.Updated+r.Retired+r.Revived+r.History > 0 || r.Settings
 }
 
 // ImportDeck merges d into the store. Each deck d names is the unit of
@@ -163,6 +171,19 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 		if err := p.planDeck(tx, name, byDeck[name]); err != nil {
 			return nil, err
 		}
+	}
+	if opt.Settings != nil && opt.User != "" {
+		if err := opt.Settings.Validate(); err != nil {
+			return nil, fmt.Errorf("import %s: settings: %w", d.Source, err)
+		}
+		cur := fsrs.DefaultSettings()
+		if ub, _ := openUser(tx, opt.User); ub != nil {
+			var err error
+			if cur, err = ub.currentSettings(); err != nil {
+				return nil, err
+			}
+		}
+		p.result.Settings = !reflect.DeepEqual(cur, *opt.Settings)
 	}
 	if opt.WithHistory && opt.User != "" {
 		ub, _ := openUser(tx, opt.User)
@@ -315,6 +336,15 @@ func (p *importPlan) apply(tx *bolt.Tx) error {
 	}
 	if p.opt.Builtin != "" {
 		if err := tx.Bucket(bMeta).Put(kBuiltin, []byte(p.opt.Builtin)); err != nil {
+			return err
+		}
+	}
+	if p.result.Settings {
+		ub, err := ensureUser(tx, p.opt.User, p.opt.Now)
+		if err != nil {
+			return err
+		}
+		if err := ub.putSettings(*p.opt.Settings, p.opt.Now); err != nil {
 			return err
 		}
 	}

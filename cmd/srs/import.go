@@ -43,6 +43,7 @@ type importOptions struct {
 	Format      string
 	DryRun      bool
 	WithHistory bool
+	AdoptParams bool // take the FSRS parameters in an .apkg's deck options
 }
 
 // importFormats are the formats `srs import --format` names.
@@ -58,6 +59,7 @@ func importCommand(env **Env) *cli.Command {
 			&cli.StringFlag{Name: "format", Usage: "md, csv, tsv, apkg, jsonl or guide (default: detected from the content)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "say what would change; write nothing"},
 			&cli.BoolFlag{Name: "with-history", Usage: "from an .apkg, also import Anki's review log into your schedule"},
+			&cli.BoolFlag{Name: "adopt-params", Usage: "from an .apkg, schedule with the FSRS parameters and desired retention of its deck options"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -66,7 +68,8 @@ func importCommand(env **Env) *cli.Command {
 			ctx, stop := interruptible()
 			defer stop()
 			return runImport(&importOptions{Ctx: ctx, Env: *env, Files: c.Args().Slice(), Deck: c.String("deck"),
-				Format: c.String("format"), DryRun: c.Bool("dry-run"), WithHistory: c.Bool("with-history")})
+				Format: c.String("format"), DryRun: c.Bool("dry-run"), WithHistory: c.Bool("with-history"),
+				AdoptParams: c.Bool("adopt-params")})
 		},
 	}
 }
@@ -99,6 +102,7 @@ func (o *importOptions) run() error {
 	var merged *deck.Deck
 	var sources, empty []string
 	anki := map[string]fsrs.AnkiProgress{} // the scheduling Anki packages carry
+	var offer ankiOffer                    // the FSRS parameters in their deck options
 	for _, file := range o.Files {
 		if err := o.Ctx.Err(); err != nil {
 			return err
@@ -108,6 +112,7 @@ func (o *importOptions) run() error {
 			return err
 		}
 		maps.Copy(anki, sched)
+		offer.add(o, d.Source, sched)
 		for _, w := range d.Warnings {
 			fmt.Fprintf(o.Env.IO.ErrOut, "srs: warning: %s\n", w)
 		}
@@ -145,14 +150,18 @@ func (o *importOptions) run() error {
 				return fmt.Errorf("--deck %s: is the built-in deck, which comes with srs; import into another deck", o.Deck)
 			}
 		}
+		settings, err := offer.settings(o, s)
+		if err != nil {
+			return err
+		}
 		var history map[string]fsrs.History
 		if o.WithHistory {
-			if history, err = ankiHistory(s, o.Env.User, anki); err != nil {
+			if history, err = ankiHistory(settings, anki); err != nil {
 				return err
 			}
 		}
 		res, err = s.ImportDeck(merged, store.ImportOptions{Now: o.Env.Now(), DryRun: o.DryRun, EmptyDecks: empty,
-			User: o.Env.User, WithHistory: o.WithHistory, History: history, Progress: progress, Context: o.Ctx})
+			User: o.Env.User, WithHistory: o.WithHistory, History: history, Settings: offer.adopted, Progress: progress, Context: o.Ctx})
 		return err
 	})
 	progress(-1, -1)
@@ -165,18 +174,16 @@ func (o *importOptions) run() error {
 		}
 	}
 	printImport(o, merged, res, len(media.files))
+	offer.print(o, res)
 	return nil
 }
 
 // ankiHistory turns the scheduling Anki packages carry into the user's
-// history, through the user's own FSRS parameters.
-func ankiHistory(s *store.Store, user string, anki map[string]fsrs.AnkiProgress) (map[string]fsrs.History, error) {
+// history, through the user's own FSRS parameters (those adopted from the
+// packages, with --adopt-params).
+func ankiHistory(settings fsrs.Settings, anki map[string]fsrs.AnkiProgress) (map[string]fsrs.History, error) {
 	if len(anki) == 0 {
 		return nil, nil
-	}
-	settings, err := s.Settings(user)
-	if err != nil {
-		return nil, err
 	}
 	sched, err := fsrs.NewScheduler(settings)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,6 +65,27 @@ type fxCollection struct {
 	cards     []fxCard
 	revlog    []fxRev
 	media     []fxMedia
+	// presets are the deck options; none means Anki's "Default" (id 1)
+	// without FSRS options. deckConf gives a deck's preset (1 when
+	// absent), deckRetention a deck's own desired retention.
+	presets       []fxPreset
+	deckConf      map[int64]int64
+	deckRetention map[int64]float64
+}
+
+// fxPreset is a deck options preset with its FSRS options.
+type fxPreset struct {
+	id                        int64
+	name                      string
+	params4, params5, params6 []float64
+	retention, sm2            float64
+}
+
+func (c *fxCollection) conf(deck int64) int64 {
+	if id, ok := c.deckConf[deck]; ok {
+		return id
+	}
+	return 1
 }
 
 // Fixed ids and times of the standard fixture.
@@ -354,9 +376,29 @@ func fxSchema11DBWith(t testing.TB, col *fxCollection, ddl, after string) []byte
 	}
 	decks := map[string]any{}
 	for id, name := range col.decks {
-		decks[strconv.FormatInt(id, 10)] = map[string]any{"id": id, "name": name, "mod": 0, "usn": 0,
+		d := map[string]any{"id": id, "name": name, "mod": 0, "usn": 0,
 			"lrnToday": []int{0, 0}, "revToday": []int{0, 0}, "newToday": []int{0, 0}, "timeToday": []int{0, 0},
-			"collapsed": false, "desc": "", "dyn": 0, "conf": 1}
+			"collapsed": false, "desc": "", "dyn": 0, "conf": col.conf(id)}
+		if r, ok := col.deckRetention[id]; ok {
+			d["desiredRetention"] = int(r * 100) // Anki's legacy JSON keeps a deck's in percent
+		}
+		decks[strconv.FormatInt(id, 10)] = d
+	}
+	dconf := map[string]any{"1": map[string]any{"id": 1, "name": "Default"}}
+	for _, p := range col.presets {
+		c := map[string]any{"id": p.id, "name": p.name}
+		for key, v := range map[string][]float64{"fsrsWeights": p.params4, "fsrsParams5": p.params5, "fsrsParams6": p.params6} {
+			if v != nil {
+				c[key] = v
+			}
+		}
+		if p.retention != 0 {
+			c["desiredRetention"] = p.retention
+		}
+		if p.sm2 != 0 {
+			c["sm2Retention"] = p.sm2
+		}
+		dconf[strconv.FormatInt(p.id, 10)] = c
 	}
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	return fxDB(t, func(db *sql.DB) error {
@@ -364,7 +406,7 @@ func fxSchema11DBWith(t testing.TB, col *fxCollection, ddl, after string) []byte
 			return err
 		}
 		if err := fxExec(db, "INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,'{}')", col.crt, 1767000000000, 1767000000000,
-			`{"schedVer":2,"rollover":4}`, js(models), js(decks), `{"1":{"id":1,"name":"Default"}}`); err != nil {
+			`{"schedVer":2,"rollover":4}`, js(models), js(decks), js(dconf)); err != nil {
 			return err
 		}
 		if err := fxInsertRows(db, col); err != nil {
@@ -469,8 +511,15 @@ func fxSchema18DB(t testing.TB, col *fxCollection) []byte {
 				}
 			}
 		}
+		pbFloat := func(b []byte, num protowire.Number, f float64) []byte {
+			b = protowire.AppendTag(b, num, protowire.Fixed32Type)
+			return protowire.AppendFixed32(b, math.Float32bits(float32(f)))
+		}
 		for id, name := range col.decks {
-			normal := pbVarint(nil, 1, 1) // config_id
+			normal := pbVarint(nil, 1, uint64(col.conf(id))) // config_id
+			if r, ok := col.deckRetention[id]; ok {
+				normal = pbFloat(normal, 10, r)
+			}
 			kind := protowire.AppendTag(nil, 1, protowire.BytesType)
 			kind = protowire.AppendBytes(kind, normal)
 			if err := fxExec(db, "INSERT INTO decks VALUES (?,?,?,?,?,?)", id, strings.ReplaceAll(name, "::", "\x1f"), 0, 0, []byte{}, kind); err != nil {
@@ -479,6 +528,32 @@ func fxSchema18DB(t testing.TB, col *fxCollection) []byte {
 		}
 		if err := fxExec(db, "INSERT INTO deck_config VALUES (1,'Default',0,0,?)", pbVarint(nil, 11, 0)); err != nil {
 			return err
+		}
+		for _, p := range col.presets {
+			cfg := pbVarint(nil, 11, 0)
+			for _, f := range []struct {
+				num protowire.Number
+				v   []float64
+			}{{3, p.params4}, {5, p.params5}, {6, p.params6}} {
+				if f.v == nil {
+					continue
+				}
+				var packed []byte // repeated floats are packed in proto3
+				for _, x := range f.v {
+					packed = protowire.AppendFixed32(packed, math.Float32bits(float32(x)))
+				}
+				cfg = protowire.AppendTag(cfg, f.num, protowire.BytesType)
+				cfg = protowire.AppendBytes(cfg, packed)
+			}
+			if p.retention != 0 {
+				cfg = pbFloat(cfg, 37, p.retention)
+			}
+			if p.sm2 != 0 {
+				cfg = pbFloat(cfg, 40, p.sm2)
+			}
+			if err := fxExec(db, "INSERT INTO deck_config VALUES (?,?,0,0,?)", p.id, p.name, cfg); err != nil {
+				return err
+			}
 		}
 		if err := fxExec(db, "INSERT INTO config VALUES ('schedVer',0,0,?)", []byte("2")); err != nil {
 			return err

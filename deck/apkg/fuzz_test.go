@@ -42,6 +42,7 @@ func TestGenerateAPKGFixtures(t *testing.T) {
 		files[layout+"-tiny.apkg"] = buildAPKGBytes(t, layout, fxTiny())
 	}
 	files["export.apkg"] = exportAPKG(t, exportCases(t), Options{WithScheduling: true, Now: exportNow})
+	files["fsrs.apkg"] = buildAPKGBytes(t, fxV3, fxFSRS())
 	if *apkgUpdate {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)

@@ -197,6 +197,7 @@ type apkgReader struct {
 	cards     map[int64][]apkgCardRow      // by note id
 	revlog    map[int64][]fsrs.AnkiReview  // by card id
 	sched     map[string]fsrs.AnkiProgress // by deck.Key
+	presets   map[int64]*fsrs.AnkiPreset   // by deck id (read_preset.go)
 	refs      map[string]bool              // media names the imported notes refer to
 	warned    int
 	rows      int // rows read, for tick
@@ -263,6 +264,7 @@ func (r *apkgReader) read() error {
 	default:
 		return r.errorf("%s: collection schema %d is not supported", r.member, ver)
 	}
+	r.loadPresets(ver >= 15)
 	if err := r.checkCounts(); err != nil {
 		return err
 	}

@@ -56,5 +56,6 @@ func (r *apkgReader) keepScheduling(c deck.Card, row apkgCardRow) {
 	if row.sched.Type == 0 && row.sched.Queue != -1 && len(revlog) == 0 {
 		return
 	}
-	r.sched[deck.Key(c.Deck, c.ID)] = fsrs.AnkiProgress{Card: row.sched, Revlog: revlog, Created: time.Unix(r.crt, 0).UTC()}
+	r.sched[deck.Key(c.Deck, c.ID)] = fsrs.AnkiProgress{Card: row.sched, Revlog: revlog, Created: time.Unix(r.crt, 0).UTC(),
+		Preset: r.presetFor(row.did, row.odid)}
 }
