@@ -252,7 +252,7 @@ func TestFitIsTheLogsFit(t *testing.T) {
 	if a.Result.Params[4] == optimize.DefaultParams[4] {
 		t.Errorf("w4 stayed at its default %v", a.Result.Params[4])
 	}
-	if !a.Better() || a.CustomInForce || a.Defaults.LogLoss != a.InForce.LogLoss {
+	if !a.Better() || a.CustomInForce || a.Defaults != a.InForce {
 		t.Errorf("fit against the defaults in force: %+v", a)
 	}
 

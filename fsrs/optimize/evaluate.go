@@ -3,6 +3,7 @@ package optimize
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // Metrics score parameters on items.
@@ -58,8 +59,16 @@ func Evaluate(p Params, items []Item) (Metrics, error) {
 		b.count++
 		b.weight += w
 	}
+	// In key order, so that the sum, to its last bit, is the same on
+	// every call.
+	keys := make([][3]uint32, 0, len(bins))
+	for k := range bins {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [3]uint32) int { return slices.Compare(a[:], b[:]) })
 	var num, den float64
-	for _, b := range bins {
+	for _, k := range keys {
+		b := bins[k]
 		d := b.pred/b.count - b.actual/b.count
 		num += d * d * b.weight
 		den += b.weight
