@@ -118,11 +118,11 @@ const ankiHistoricalRetention = 0.9
 // Anki would use the deck's:
 //
 //   - Walking back from the newest row, cramming rows are passed over.
-//     The answers of the last run of learning rows start the history
-//     (earlier runs are another life of the card: it was reset to new
-//     when older Anki versions logged no reset), and so does the last
-//     reset when learning follows it; such a history is complete and is
-//     replayed from a new card.
+//     The last run of learning answers starts the history (an earlier
+//     run is another life of the card: older Anki versions logged no row
+//     when a card was reset to new; rows before the last reset never
+//     count); such a history is complete and is replayed from a new
+//     card.
 //   - Otherwise (no learning row since the last reset, or none at all:
 //     the log was truncated, or the card came from SM-2 days), the
 //     history starts at the first answer after the last reset that set
@@ -174,6 +174,7 @@ func (s *Scheduler) FromAnki(p AnkiProgress) (History, bool) {
 // answer of a truncated log.
 func ankiHistoryRows(revlog []AnkiReview) (rows []AnkiReview, complete bool) {
 	firstLearn, firstGrade := -1, -1
+scan:
 	for i := len(revlog) - 1; i >= 0; i-- {
 		r := revlog[i]
 		if r.cramming() {
@@ -190,9 +191,9 @@ func ankiHistoryRows(revlog []AnkiReview) (rows []AnkiReview, complete bool) {
 				return nil, false // reset, and not answered since
 			}
 			complete = firstLearn >= 0
-			i = -1 // stop: nothing before a reset counts
+			break scan // nothing before a reset counts
 		case firstLearn >= 0:
-			i = -1 // stop: an earlier run of learning is another life of the card
+			break scan // an earlier run of learning is another life of the card
 		}
 	}
 	start := firstLearn
