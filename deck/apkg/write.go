@@ -2,37 +2,31 @@ package apkg
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"html"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/ankiguid"
-	"github.com/srs-tool/srs/internal/extsort"
 	"github.com/srs-tool/srs/internal/htmlmd"
-	"github.com/srs-tool/srs/internal/pdeflate"
-	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // Writer writes cards as an Anki package in the Legacy1 layout:
@@ -48,23 +42,14 @@ import (
 // ("srs:<id> <deck>") and the tags "kind::<kind>" and "parent::<id>" let
 // Read give the cards back their srs identity.
 //
-// Close writes collection.anki2 itself, page by page (internal/sqlitefile).
-// SQLite wants each table's rows in rowid order, and note ids are hashes,
-// so rows are gathered in temporary files first; memory does not grow with
-// the notes. Add validates a card and settles its ids, deck and scheduling
-// in order, then hands it to a few goroutines that render the Markdown;
-// one more goroutine encodes the note and card rows and appends them to a
-// spill file, remembering where each note's rows are. Review log rows are
-// kept compactly and sorted by time in memory up to apkgRevRun rows, then
-// spilled as sorted runs (extsort.Sorter). Close writes the tables and indexes
-// in key order, merging and sorting the same way, while other goroutines
-// deflate the pages as they come (internal/pdeflate), then zips them. An error
-// found while rendering or spilling is returned by a later Add or by
-// apkgSortMemory bounds the records each of the writer's sorters holds in
-// memory.
-const apkgSortMemory = 8 << 20
-
-// Close.
+// SQLite (modernc.org/sqlite) builds collection.anki2 in a temporary
+// directory, in one transaction, without a journal or syncs: the file is
+// the writer's own until Close zips it, and is removed on failure. Add
+// renders a card and stages its note and card columns in a temporary
+// table, in the order the cards come; reviews are kept in memory (40 bytes
+// each). Close copies the staged rows into notes and cards in note id
+// order (SQLite sorts them), the reviews in time order, builds the indexes
+// once the rows are in, and zips the file with archive/zip's deflate.
 type Writer struct {
 	out    io.Writer
 	opt    Options
@@ -72,63 +57,42 @@ type Writer struct {
 	loc    *time.Location
 	prefix string
 
-	dir string // temporary files
+	dir   string  // temporary directory holding the collection
+	db    *sql.DB // collection.anki2 in dir
+	tx    *sql.Tx // the one transaction that writes it
+	stage *sql.Stmt
 
-	// Owned by the goroutine calling Add.
 	decks   map[string]int64 // Anki deck name to id
 	deckIDs map[int64]string
+	cards   map[uint64]int64 // card (and note) id by guid number
 	noteIDs map[int64]struct{}
-	revs    *extsort.Sorter[apkgRev] // the review log
-	revSeq  uint32
+	revs    [][]apkgRev // the review log, in the order added (write_revlog.go)
+	nrevs   int
 	n       int
 	newPos  int
 	minDay  int64           // earliest day number a due date or review falls on
 	minDayT time.Time       // when day minDay starts
 	media   map[string]bool // files the cards refer to
-	cards   apkgCardIndex   // the cards added
 
 	// Warnings names media files the cards refer to that Media lacks.
 	Warnings []string
 	err      error // the first failure; every later call returns it
 	closed   bool
-
-	jobs    chan *apkgJob // to the renderers
-	rows    chan *apkgJob // to the row writer
-	render  sync.WaitGroup
-	written chan struct{} // closed when the row writer is done
-	mu      sync.Mutex
-	async   error // the first error of a renderer or the row writer
-	fronts  apkgFrontCache
-
-	// Owned by the row writer until it is done.
-	spill    *os.File      // note and card rows, in the order they were rendered
-	spillW   *bufio.Writer // appends to spill
-	spillOff int64
-	noteRefs *extsort.Sorter[apkgNoteRef] // where each note's rows are, by note id
-
-	// The collection, from the first AddReview or Close on (write_notes.go).
-	coll      *apkgCollection
-	notesDone chan error // the notes written early, when they were started
-	notesErr  error
-	late      bool // a card was added after the notes were started
 }
 
-// apkgJob is one card on its way through the pipeline.
-type apkgJob struct {
-	card        deck.Card
-	parentFront *string
-	nid, did    int64
-	guid, tags  string
-	sched       apkgSched
-
-	flds, sfld string // set by a renderer
-	csum       int64
-}
+// apkgStaged holds each card's note and card columns as Add computes them,
+// until Close copies them into notes and cards in note id order. Due
+// dates that are day numbers (day = 1) are still absolute then.
+const apkgStaged = `CREATE TEMP TABLE staged (
+  nid integer, did integer, guid text, tags text, flds text, sfld text, csum integer,
+  type integer, queue integer, due integer, day integer, ivl integer, factor integer,
+  reps integer, lapses integer, lft integer, data text
+)`
 
 // NewWriter starts a package that Close writes to w.
 func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 	aw := &Writer{out: w, opt: opt, now: opt.Now, prefix: opt.DeckPrefix,
-		decks: map[string]int64{}, deckIDs: map[int64]string{}, noteIDs: map[int64]struct{}{}}
+		decks: map[string]int64{}, deckIDs: map[int64]string{}, cards: map[uint64]int64{}, noteIDs: map[int64]struct{}{}}
 	if aw.now.IsZero() {
 		aw.now = time.Now()
 	}
@@ -141,113 +105,62 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		aw.cleanup()
 		return nil, fmt.Errorf("apkg export: %w", err)
 	}
-	aw.start()
 	return aw, nil
 }
 
+// open creates the collection with its tables (the indexes come last, in
+// Close) and the staging table, and begins the transaction.
 func (w *Writer) open() error {
 	dir, err := os.MkdirTemp("", "srs-apkg-*")
 	if err != nil {
 		return err
 	}
 	w.dir = dir
-	w.spill, err = os.Create(filepath.Join(dir, "notes"))
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "collection.anki2"))}
+	registerAPKGDriver()
+	w.db, err = sql.Open(apkgDriver, u.String()+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
 	if err != nil {
 		return err
 	}
-	w.spillW = bufio.NewWriterSize(w.spill, 256<<10)
-	w.noteRefs = w.newNoteRefs()
-	w.revs = extsort.New("revlog", dir, apkgRevRun, apkgRevSize, apkgRevCompare, apkgPutRev, apkgGetRev)
-	return nil
-}
-
-// start launches the renderers and the row writer.
-func (w *Writer) start() {
-	n := min(runtime.GOMAXPROCS(0), 8)
-	w.jobs = make(chan *apkgJob, 64*n)
-	w.rows = make(chan *apkgJob, 256)
-	w.written = make(chan struct{})
-	for range n {
-		w.render.Add(1)
-		go func() {
-			defer w.render.Done()
-			for j := range w.jobs {
-				if err := j.renderFields(&w.fronts); err != nil {
-					w.fail(fmt.Errorf("card %q in deck %q: %w", j.card.ID, j.card.Deck, err))
-					continue
-				}
-				w.rows <- j
-			}
-		}()
-	}
-	go func() {
-		defer close(w.written)
-		if err := w.writeRows(); err != nil {
-			w.fail(err)
-			for range w.rows { // keep the senders from blocking
-			}
+	w.db.SetMaxOpenConns(1)
+	for _, q := range append(apkgStatements(apkgSchema11Tables), apkgStaged) {
+		if _, err := w.db.Exec(q); err != nil {
+			return fmt.Errorf("creating the collection: %w", err)
 		}
-	}()
-}
-
-// fail records the first asynchronous error.
-func (w *Writer) fail(err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.async == nil {
-		w.async = err
 	}
-}
-
-func (w *Writer) asyncErr() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.async
-}
-
-// stop closes the pipeline and waits for it to drain.
-func (w *Writer) stop() {
-	if w.jobs == nil {
-		return
+	if w.tx, err = w.db.Begin(); err != nil {
+		return err
 	}
-	close(w.jobs)
-	w.render.Wait()
-	close(w.rows)
-	<-w.written
-	w.jobs = nil
+	w.stage, err = w.tx.Prepare(`INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	return err
+}
+
+// apkgStatements splits SQL text into its statements.
+func apkgStatements(sql string) []string {
+	var out []string
+	for _, s := range strings.Split(sql, ";\n") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Add writes one card. parent is the question a follow-up belongs to (its
 // front is shown above the follow-up); s is the card's scheduling, used
 // only WithScheduling (nil means new).
 func (w *Writer) Add(c deck.Card, parent *deck.Card, s *Scheduling) error {
-	if w.err == nil {
-		if err := w.asyncErr(); err != nil {
-			w.err = fmt.Errorf("apkg export: %w", err)
-		}
-	}
 	if w.err != nil {
 		return w.err
 	}
 	if w.closed {
 		return errors.New("apkg export: Add after Close")
 	}
-	j, err := w.prepare(c, parent, s)
-	if err != nil {
+	if err := w.add(c, parent, s); err != nil {
 		w.err = fmt.Errorf("apkg export: card %q in deck %q: %w", c.ID, c.Deck, err)
 		return w.err
 	}
 	w.noteMedia(&c)
-	if w.jobs == nil {
-		// The first AddReview stopped the pipeline to write the notes so
-		// far; Close will write them all again, this one included.
-		w.late = true
-		if w.noteRefs == nil {
-			w.noteRefs = w.newNoteRefs()
-		}
-		w.start()
-	}
-	w.jobs <- j
 	w.n++
 	if w.opt.Progress != nil && w.n%1000 == 0 {
 		w.opt.Progress(w.n)
@@ -255,22 +168,25 @@ func (w *Writer) Add(c deck.Card, parent *deck.Card, s *Scheduling) error {
 	return nil
 }
 
-// prepare does the part of Add that must happen in order: checks, ids,
-// decks, scheduling and the review log.
-func (w *Writer) prepare(c deck.Card, parent *deck.Card, s *Scheduling) (*apkgJob, error) {
+func (w *Writer) add(c deck.Card, parent *deck.Card, s *Scheduling) error {
 	if err := deck.ValidateID(c.ID); err != nil {
-		return nil, err
+		return err
 	}
 	if err := deck.ValidateDeckName(c.Deck); err != nil {
-		return nil, err
+		return err
 	}
 	if strings.TrimSpace(c.Front) == "" {
-		return nil, errors.New("empty front")
+		return errors.New("empty front")
 	}
 	g := ankiguid.Number(c.Deck, c.ID)
-	if w.cards.has(g) {
-		return nil, errors.New("added twice")
+	if _, dup := w.cards[g]; dup {
+		return errors.New("added twice")
 	}
+	flds, sfld, err := apkgFields(c, parent)
+	if err != nil {
+		return err
+	}
+	csum := int64(apkgChecksum(sfld))
 
 	tags := make([]string, 0, len(c.Tags)+2)
 	for _, t := range c.Tags {
@@ -304,36 +220,30 @@ func (w *Writer) prepare(c deck.Card, parent *deck.Card, s *Scheduling) (*apkgJo
 		for _, e := range s.Revlog {
 			r, err := w.review(e, nid)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			revs = append(revs, r)
 		}
 	}
-	// Only writing the review log can fail from here on: commit the card's
-	// ids and rows.
-	w.cards.add(g, nid)
+	// Only writing the rows can fail from here on, and that ends the
+	// export: commit the card's ids.
+	w.cards[g] = nid
 	w.noteIDs[nid] = struct{}{}
-	if w.opt.WithScheduling {
-		w.cards.index(c.Deck, c.ID, nid)
-	}
-	j := &apkgJob{card: c, nid: nid, guid: ankiguid.Base91(g), tags: " " + strings.Join(tags, " ") + " ",
-		did: w.deck(apkgDeckName(w.prefix, c.Deck)), sched: w.schedule(s)}
-	if parent != nil {
-		j.parentFront = &parent.Front
-	}
+	did := w.deck(apkgDeckName(w.prefix, c.Deck))
+	row := w.schedule(s)
 	for _, r := range revs {
 		if err := w.addRev(r); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return j, nil
+	_, err = w.stage.Exec(nid, did, ankiguid.Base91(g), " "+strings.Join(tags, " ")+" ", flds, sfld, csum,
+		row.typ, row.queue, row.due, row.dayBased, row.ivl, row.factor, row.reps, row.lapses, row.left, row.data)
+	return err
 }
 
 // AddReview adds one review of a card already added, for callers that read
 // reviews in time order rather than card by card (Scheduling.Revlog).
-// Reviews may come in any order; Close writes them sorted. The first call
-// starts writing the notes of the cards added so far; cards are best all
-// added before it, as a card added later makes Close write them again.
+// Reviews may come in any order; Close writes them sorted.
 func (w *Writer) AddReview(deckName, id string, e fsrs.AnkiReview) error {
 	if w.err != nil {
 		return w.err
@@ -344,13 +254,7 @@ func (w *Writer) AddReview(deckName, id string, e fsrs.AnkiReview) error {
 	if !w.opt.WithScheduling {
 		return errors.New("apkg export: AddReview without WithScheduling")
 	}
-	if w.coll == nil && w.notesDone == nil && !w.late {
-		if err := w.startNotes(); err != nil {
-			w.err = fmt.Errorf("apkg export: %w", err)
-			return w.err
-		}
-	}
-	cid, ok := w.cards.get(deckName, id)
+	cid, ok := w.cards[ankiguid.Number(deckName, id)]
 	if !ok {
 		return fmt.Errorf("apkg export: review of card %q in deck %q, which was not added", id, deckName)
 	}
@@ -365,128 +269,34 @@ func (w *Writer) AddReview(deckName, id string, e fsrs.AnkiReview) error {
 	return nil
 }
 
-// apkgCardIndex holds the cards added, by their guid number (Add refuses
-// a card whose guid is taken: added twice) and, for AddReview, by deck and
-// ID. AddReview looks one up per review, in time order, so at random: a
-// map keyed by the two strings missed the cache on its slots and again on
-// the strings' bytes, about half a microsecond a review, and the guid
-// number is a SHA-256. Lookups go to a map keyed by a cheap hash of deck
-// and ID instead; cards whose hashes collide, if any, are found by guid.
-type apkgCardIndex struct {
-	byGUID map[uint64]int64 // card id by guid number
-	seed   maphash.Seed
-	byHash map[uint64]int64 // card id, or apkgHashCollision, by hash of deck and ID
-}
-
-const apkgHashCollision = -1 // card ids are positive
-
-func (x *apkgCardIndex) has(guid uint64) bool {
-	_, ok := x.byGUID[guid]
-	return ok
-}
-
-// add records a card by its guid number, which must be free.
-func (x *apkgCardIndex) add(guid uint64, cid int64) {
-	if x.byGUID == nil {
-		x.byGUID = map[uint64]int64{}
-	}
-	x.byGUID[guid] = cid
-}
-
-func (x *apkgCardIndex) hash(deck, id string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(x.seed)
-	h.WriteString(deck)
-	h.WriteByte(0)
-	h.WriteString(id)
-	return h.Sum64()
-}
-
-// index makes an added card findable by get.
-func (x *apkgCardIndex) index(deck, id string, cid int64) {
-	if x.byHash == nil {
-		x.seed = maphash.MakeSeed()
-		x.byHash = map[uint64]int64{}
-	}
-	h := x.hash(deck, id)
-	if _, taken := x.byHash[h]; taken {
-		cid = apkgHashCollision
-	}
-	x.byHash[h] = cid
-}
-
-// get finds a card indexed by index.
-func (x *apkgCardIndex) get(deck, id string) (int64, bool) {
-	cid, ok := x.byHash[x.hash(deck, id)]
-	if cid == apkgHashCollision {
-		cid, ok = x.byGUID[ankiguid.Number(deck, id)]
-	}
-	return cid, ok
-}
-
-// renderFields renders the card's Markdown and computes what Anki derives
-// from the fields. It runs on a renderer goroutine.
-func (j *apkgJob) renderFields(fronts *apkgFrontCache) error {
-	q, err := fronts.render(j.card.Front)
+// apkgFields renders a card's Markdown into its note's fields (joined by
+// 0x1f, as Anki stores them) and computes the sort field Anki derives from
+// them.
+func apkgFields(c deck.Card, parent *deck.Card) (flds, sfld string, err error) {
+	q, err := htmlmd.ToHTML(c.Front)
 	if err != nil {
-		return fmt.Errorf("front: %w", err)
+		return "", "", fmt.Errorf("front: %w", err)
 	}
-	a, err := htmlmd.ToHTML(j.card.Back)
+	a, err := htmlmd.ToHTML(c.Back)
 	if err != nil {
-		return fmt.Errorf("back: %w", err)
+		return "", "", fmt.Errorf("back: %w", err)
 	}
 	var ctx string
-	if j.parentFront != nil {
-		if ctx, err = fronts.render(*j.parentFront); err != nil {
-			return fmt.Errorf("parent front: %w", err)
+	if parent != nil {
+		if ctx, err = htmlmd.ToHTML(parent.Front); err != nil {
+			return "", "", fmt.Errorf("parent front: %w", err)
 		}
 	}
-	fields := [4]string{q, a, ctx, html.EscapeString(apkgSourcePrefix + j.card.ID + " " + j.card.Deck)}
+	fields := [4]string{q, a, ctx, html.EscapeString(apkgSourcePrefix + c.ID + " " + c.Deck)}
 	for i := range fields {
 		fields[i] = apkgNormalizeField(strings.TrimSpace(fields[i]))
 	}
 	if fields[0] == "" {
-		return errors.New("empty front")
+		return "", "", errors.New("empty front")
 	}
-	fields[0] = apkgKeepMarkdown(fields[0], j.card.Front)
-	fields[1] = apkgKeepMarkdown(fields[1], j.card.Back)
-	j.flds = strings.Join(fields[:], "\x1f")
-	j.sfld = apkgStripHTML(fields[0])
-	j.csum = int64(apkgChecksum(j.sfld))
-	return nil
-}
-
-// apkgFrontCache keeps the HTML of the fronts rendered last: a follow-up
-// shows its question's front as its Context, and questions usually come
-// just before their follow-ups.
-type apkgFrontCache struct {
-	mu   sync.Mutex
-	html map[string]string
-	ring [256]string // the Markdown cached, oldest at next once full
-	next int
-}
-
-func (c *apkgFrontCache) render(md string) (string, error) {
-	c.mu.Lock()
-	h, ok := c.html[md]
-	c.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	h, err := htmlmd.ToHTML(md)
-	if err != nil {
-		return "", err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.html == nil {
-		c.html = map[string]string{}
-	}
-	delete(c.html, c.ring[c.next])
-	c.ring[c.next] = md
-	c.next = (c.next + 1) % len(c.ring)
-	c.html[md] = h
-	return h, nil
+	fields[0] = apkgKeepMarkdown(fields[0], c.Front)
+	fields[1] = apkgKeepMarkdown(fields[1], c.Back)
+	return strings.Join(fields[:], "\x1f"), apkgStripHTML(fields[0]), nil
 }
 
 // apkgMarkdownMark opens the HTML comment in which a field of srs's note
@@ -542,8 +352,8 @@ func (w *Writer) deck(name string) int64 {
 
 // Close finishes the collection (its creation day set to the earliest day
 // used and day-based due dates made relative to it, the review log in id
-// order, indexes, rollback journal mode so no WAL file is needed), zips it
-// with an empty media map and writes the package to the writer given to
+// order, indexes; rollback journal mode, so no WAL file is needed), zips
+// it with the media and writes the package to the writer given to
 // NewWriter.
 func (w *Writer) Close() error {
 	if w.closed {
@@ -551,12 +361,6 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	defer w.cleanup()
-	w.stop()
-	if w.err == nil {
-		if err := w.asyncErr(); err != nil {
-			w.err = fmt.Errorf("apkg export: %w", err)
-		}
-	}
 	if w.err != nil {
 		return w.err
 	}
@@ -571,15 +375,19 @@ func (w *Writer) Close() error {
 }
 
 func (w *Writer) finish() error {
-	if err := w.notesWritten(); err != nil {
-		return err
+	mod := w.now.Unix()
+	// notes.sfld is declared integer: SQLite stores a numeric sort field
+	// as a number, so that such fields sort numerically.
+	if _, err := w.tx.Exec(`INSERT INTO notes SELECT nid, guid, ?, ?, -1, tags, flds, sfld, csum, 0, '' FROM temp.staged ORDER BY nid`,
+		apkgModelID, mod); err != nil {
+		return fmt.Errorf("writing notes: %w", err)
 	}
-	c := w.coll
-	if err := w.writeCards(c); err != nil {
-		return err
+	if _, err := w.tx.Exec(`INSERT INTO cards SELECT nid, nid, did, 0, ?, -1, type, queue, CASE WHEN day THEN due - ? ELSE due END,
+		ivl, factor, reps, lapses, lft, 0, 0, 0, data FROM temp.staged ORDER BY nid`, mod, w.minDay); err != nil {
+		return fmt.Errorf("writing cards: %w", err)
 	}
-	if err := w.writeRevlog(c); err != nil {
-		return err
+	if err := w.writeRevlog(); err != nil {
+		return fmt.Errorf("writing the review log: %w", err)
 	}
 	crt := fsrs.AnkiDayStart(w.minDay, w.loc)
 	_, off := crt.Zone()
@@ -588,47 +396,33 @@ func (w *Writer) finish() error {
 		decks[strconv.FormatInt(id, 10)] = apkgDeckJSON(id, name, w.now.Unix())
 	}
 	ms := w.now.UnixMilli()
-	var rec sqlitefile.Record
-	rec.Null() // id, the rowid
-	rec.Int(crt.Unix())
-	rec.Int(ms) // mod
-	rec.Int(ms) // scm
-	rec.Int(11) // ver
-	rec.Int(0)  // dty
-	rec.Int(0)  // usn
-	rec.Int(0)  // ls
-	rec.Text(apkgConfJSON(w.newPos+1, -off/60))
-	rec.Text(apkgModelsJSON())
-	rec.Text(apkgMustJSON(decks))
-	rec.Text(apkgDconfJSON(w.now.Unix()))
-	rec.Text("{}") // tags
-	col := sqlitefile.NewTable(c.db)
-	if err := col.Insert(1, rec.AppendTo(nil)); err != nil {
+	_, err := w.tx.Exec(`INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')`, crt.Unix(), ms, ms,
+		apkgConfJSON(w.newPos+1, -off/60), apkgModelsJSON(), apkgMustJSON(decks), apkgDconfJSON(w.now.Unix()))
+	if err != nil {
+		return fmt.Errorf("writing the collection row: %w", err)
+	}
+	for _, q := range apkgStatements(apkgSchema11Indexes) {
+		if _, err := w.tx.Exec(q); err != nil {
+			return fmt.Errorf("building the indexes: %w", err)
+		}
+	}
+	w.stage.Close()
+	if err := w.tx.Commit(); err != nil {
 		return err
 	}
-	if err := finishTrees(c.roots, []apkgTree{{"col", col}, {"graves", sqlitefile.NewTable(c.db)}}); err != nil {
-		return err
-	}
-	if err := c.db.CreateSchema(apkgSchema11, c.roots); err != nil {
-		return err
-	}
-	page1, err := c.db.Close()
+	w.tx = nil
+	err = w.db.Close()
+	w.db = nil
 	if err != nil {
 		return err
 	}
-	if err := c.deflater.Close(); err != nil {
-		return fmt.Errorf("compressing the collection: %w", err)
-	}
-	return w.writeZip(page1, c.deflater)
+	return w.writeZip(filepath.Join(w.dir, "collection.anki2"))
 }
 
-// writeZip writes the package: the collection, whose pages after the first
-// are already compressed, then the media.
-func (w *Writer) writeZip(page1 []byte, collection *pdeflate.Writer) error {
+// writeZip writes the package: the collection, the media and the map
+// naming them.
+func (w *Writer) writeZip(collection string) error {
 	zw := zip.NewWriter(w.out)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
 	member := func(name string, r io.Reader) error {
 		zf, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.now})
 		if err == nil {
@@ -636,7 +430,13 @@ func (w *Writer) writeZip(page1 []byte, collection *pdeflate.Writer) error {
 		}
 		return err
 	}
-	if err := collection.WriteZip(zw, "collection.anki2", w.now, page1); err != nil {
+	f, err := os.Open(collection)
+	if err != nil {
+		return err
+	}
+	err = member("collection.anki2", f)
+	f.Close()
+	if err != nil {
 		return err
 	}
 	// Media: members "0", "1", ... and the JSON map naming them.
@@ -694,22 +494,15 @@ func (w *Writer) noteMedia(c *deck.Card) {
 	}
 }
 
-// cleanup releases the pipeline, the temporary files and their directory.
+// cleanup closes the database and removes the temporary directory.
 func (w *Writer) cleanup() {
-	w.stop()
-	w.waitNotes()
-	if w.coll != nil {
-		w.coll.discard()
-		w.coll = nil
+	if w.tx != nil {
+		w.tx.Rollback()
+		w.tx = nil
 	}
-	if w.spill != nil {
-		w.spill.Close()
-	}
-	if w.noteRefs != nil {
-		w.noteRefs.Close()
-	}
-	if w.revs != nil {
-		w.revs.Close()
+	if w.db != nil {
+		w.db.Close()
+		w.db = nil
 	}
 	if w.dir != "" {
 		os.RemoveAll(w.dir)

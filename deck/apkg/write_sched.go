@@ -1,8 +1,6 @@
 package apkg
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -12,45 +10,11 @@ import (
 
 // apkgSched is a card row's scheduling columns.
 type apkgSched struct {
-	typ, queue                     int
+	typ, queue                     int64
 	due, ivl, factor, reps, lapses int64
 	left                           int64
 	dayBased                       bool // due is a day number, made relative to crt by Close
 	data                           string
-}
-
-// apkgSpilledCard is a card row's columns as the spill file keeps them
-// until Close writes the cards table.
-type apkgSpilledCard struct {
-	apkgSched
-	did, csum int64
-}
-
-// appendSpill appends the card's columns, with its deck and its note's
-// checksum, to b: varints, then data.
-func (s *apkgSched) appendSpill(b []byte, did, csum int64) []byte {
-	day := int64(0)
-	if s.dayBased {
-		day = 1
-	}
-	for _, v := range [...]int64{did, csum, int64(s.typ), int64(s.queue), s.due, s.ivl, s.factor, s.reps, s.lapses, s.left, day} {
-		b = binary.AppendVarint(b, v)
-	}
-	return append(b, s.data...)
-}
-
-// apkgReadSpill reads what appendSpill wrote.
-func apkgReadSpill(b []byte) (apkgSpilledCard, error) {
-	var v [11]int64
-	for i := range v {
-		x, n := binary.Varint(b)
-		if n <= 0 {
-			return apkgSpilledCard{}, errors.New("reading back card rows: damaged spill file")
-		}
-		v[i], b = x, b[n:]
-	}
-	return apkgSpilledCard{did: v[0], csum: v[1], apkgSched: apkgSched{typ: int(v[2]), queue: int(v[3]), due: v[4], ivl: v[5],
-		factor: v[6], reps: v[7], lapses: v[8], left: v[9], dayBased: v[10] == 1, data: string(b)}}, nil
 }
 
 // Scheduling is one card's scheduling as Add takes it: Anki's columns and
@@ -75,7 +39,7 @@ func (w *Writer) schedule(s *Scheduling) apkgSched {
 		return row
 	}
 	c := s.Card
-	row := apkgSched{typ: c.Type, queue: c.Queue, due: c.Due, ivl: c.Ivl, factor: c.Factor, reps: c.Reps,
+	row := apkgSched{typ: int64(c.Type), queue: int64(c.Queue), due: c.Due, ivl: c.Ivl, factor: c.Factor, reps: c.Reps,
 		lapses: c.Lapses, left: c.Left, data: c.Data, dayBased: c.DueIsDay()}
 	if row.dayBased && row.due < w.minDay {
 		w.minDay, w.minDayT = row.due, fsrs.AnkiDayStart(row.due, w.loc)
