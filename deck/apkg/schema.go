@@ -14,12 +14,12 @@ import (
 // decks/schema11.rs, deckconfig/schema11.rs; older Python importers read
 // a few more, such as a deck's "desc").
 
-// apkgSchema11Tables and apkgSchema11Indexes are Anki's collection schema
-// 11 (rslib/src/storage/schema11.sql), in its order. notes.sfld is declared
-// integer on purpose: numeric sort fields then sort numerically. Writer
-// creates the tables first and the indexes once the rows are in; tests
-// build Anki's own packages from apkgSchema11, the two together.
-const apkgSchema11Tables = `CREATE TABLE col (
+// apkgSchema11 is Anki's collection schema 11 (rslib/src/storage/schema11.sql).
+// notes.sfld is declared integer on purpose: numeric sort fields then sort
+// numerically. Writer writes the B-trees these statements describe
+// itself (writeNotes, writeRevlog) and keeps the statements, in this order,
+// in sqlite_schema.
+const apkgSchema11 = `CREATE TABLE col (
   id integer PRIMARY KEY,
   crt integer NOT NULL,
   mod integer NOT NULL,
@@ -83,11 +83,7 @@ CREATE TABLE graves (
   oid integer NOT NULL,
   type integer NOT NULL
 );
-`
-
-const apkgSchema11 = apkgSchema11Tables + apkgSchema11Indexes
-
-const apkgSchema11Indexes = `CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_notes_usn ON notes (usn);
 CREATE INDEX ix_cards_usn ON cards (usn);
 CREATE INDEX ix_revlog_usn ON revlog (usn);
 CREATE INDEX ix_cards_nid ON cards (nid);

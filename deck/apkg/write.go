@@ -2,9 +2,10 @@ package apkg
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -13,7 +14,6 @@ import (
 	"html"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,6 +27,7 @@ import (
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/ankiguid"
 	"github.com/srs-tool/srs/internal/htmlmd"
+	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // Writer writes cards as an Anki package in the Legacy1 layout:
@@ -42,14 +43,17 @@ import (
 // ("srs:<id> <deck>") and the tags "kind::<kind>" and "parent::<id>" let
 // Read give the cards back their srs identity.
 //
-// SQLite (modernc.org/sqlite) builds collection.anki2 in a temporary
-// directory, in one transaction, without a journal or syncs: the file is
-// the writer's own until Close zips it, and is removed on failure. Add
-// renders a card and stages its note and card columns in a temporary
-// table, in the order the cards come; reviews are kept in memory (40 bytes
-// each). Close copies the staged rows into notes and cards in note id
-// order (SQLite sorts them), the reviews in time order, builds the indexes
-// once the rows are in, and zips the file with archive/zip's deflate.
+// Add renders a card and encodes its note row at once, appending the row
+// to a temporary file and keeping the card's columns and its reviews in
+// memory (about 150 bytes a card and 40 a review; with the rows too, a
+// 100k-card export spent most of its time collecting garbage under the
+// command's 80 MB heap limit). Close writes collection.anki2 itself, page
+// by page (internal/sqlitefile; SQLite through modernc.org/sqlite took
+// twice as long or more, bench/RESULTS.md), into a second temporary file:
+// SQLite wants each table and index in key order, so Close sorts the
+// cards by id (reading each note row back), by checksum and by schedule
+// in turn, and the reviews by time, then by card, writing B-trees after
+// each sort. Then it zips the file with the standard library's deflate.
 type Writer struct {
 	out    io.Writer
 	opt    Options
@@ -57,18 +61,19 @@ type Writer struct {
 	loc    *time.Location
 	prefix string
 
-	dir   string  // temporary directory holding the collection
-	db    *sql.DB // collection.anki2 in dir
-	tx    *sql.Tx // the one transaction that writes it
-	stage *sql.Stmt
+	dir   string        // the temporary files
+	rows  *os.File      // note rows, in the order added
+	rowsW *bufio.Writer // appends to rows
+	end   int64         // rows' length
 
 	decks   map[string]int64 // Anki deck name to id
 	deckIDs map[int64]string
 	cards   map[uint64]int64 // card (and note) id by guid number
 	noteIDs map[int64]struct{}
+	notes   []apkgNote  // in the order added
 	revs    [][]apkgRev // the review log, in the order added (write_revlog.go)
 	nrevs   int
-	n       int
+	n       int // cards added
 	newPos  int
 	minDay  int64           // earliest day number a due date or review falls on
 	minDayT time.Time       // when day minDay starts
@@ -80,14 +85,14 @@ type Writer struct {
 	closed   bool
 }
 
-// apkgStaged holds each card's note and card columns as Add computes them,
-// until Close copies them into notes and cards in note id order. Due
-// dates that are day numbers (day = 1) are still absolute then.
-const apkgStaged = `CREATE TEMP TABLE staged (
-  nid integer, did integer, guid text, tags text, flds text, sfld text, csum integer,
-  type integer, queue integer, due integer, day integer, ivl integer, factor integer,
-  reps integer, lapses integer, lft integer, data text
-)`
+// apkgNote is a card as Add leaves it for Close: where its note row is
+// and its card's columns (a card's id is its note's).
+type apkgNote struct {
+	nid, did, csum int64
+	off            int64 // of the notes row (rowid aside) in Writer.rows
+	size           int
+	sched          apkgSched
+}
 
 // NewWriter starts a package that Close writes to w.
 func NewWriter(w io.Writer, opt Options) (*Writer, error) {
@@ -101,49 +106,16 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		aw.prefix = "srs"
 	}
 	aw.minDay, aw.minDayT = fsrs.AnkiDay(aw.now, aw.loc)
-	if err := aw.open(); err != nil {
+	var err error
+	if aw.dir, err = os.MkdirTemp("", "srs-apkg-*"); err != nil {
+		return nil, fmt.Errorf("apkg export: %w", err)
+	}
+	if aw.rows, err = os.Create(filepath.Join(aw.dir, "notes")); err != nil {
 		aw.cleanup()
 		return nil, fmt.Errorf("apkg export: %w", err)
 	}
+	aw.rowsW = bufio.NewWriterSize(aw.rows, 256<<10)
 	return aw, nil
-}
-
-// open creates the collection with its tables (the indexes come last, in
-// Close) and the staging table, and begins the transaction.
-func (w *Writer) open() error {
-	dir, err := os.MkdirTemp("", "srs-apkg-*")
-	if err != nil {
-		return err
-	}
-	w.dir = dir
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "collection.anki2"))}
-	registerAPKGDriver()
-	w.db, err = sql.Open(apkgDriver, u.String()+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
-	if err != nil {
-		return err
-	}
-	w.db.SetMaxOpenConns(1)
-	for _, q := range append(apkgStatements(apkgSchema11Tables), apkgStaged) {
-		if _, err := w.db.Exec(q); err != nil {
-			return fmt.Errorf("creating the collection: %w", err)
-		}
-	}
-	if w.tx, err = w.db.Begin(); err != nil {
-		return err
-	}
-	w.stage, err = w.tx.Prepare(`INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	return err
-}
-
-// apkgStatements splits SQL text into its statements.
-func apkgStatements(sql string) []string {
-	var out []string
-	for _, s := range strings.Split(sql, ";\n") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Add writes one card. parent is the question a follow-up belongs to (its
@@ -225,20 +197,35 @@ func (w *Writer) add(c deck.Card, parent *deck.Card, s *Scheduling) error {
 			revs = append(revs, r)
 		}
 	}
-	// Only writing the rows can fail from here on, and that ends the
-	// export: commit the card's ids.
+	// Only keeping the row and the reviews can fail from here on, and that
+	// ends the export: commit the card.
 	w.cards[g] = nid
 	w.noteIDs[nid] = struct{}{}
-	did := w.deck(apkgDeckName(w.prefix, c.Deck))
-	row := w.schedule(s)
+	var rec sqlitefile.Record
+	rec.Null() // id, the rowid
+	rec.Text(ankiguid.Base91(g))
+	rec.Int(apkgModelID)
+	rec.Int(w.now.Unix()) // mod
+	rec.Int(-1)           // usn
+	rec.Text(" " + strings.Join(tags, " ") + " ")
+	rec.Text(flds)
+	rec.Numeric(sfld) // declared integer: numeric sort fields are stored as numbers
+	rec.Int(csum)
+	rec.Int(0) // flags
+	rec.Text("")
+	row := rec.AppendTo(nil)
+	w.notes = append(w.notes, apkgNote{nid: nid, did: w.deck(apkgDeckName(w.prefix, c.Deck)), csum: csum,
+		off: w.end, size: len(row), sched: w.schedule(s)})
+	if _, err := w.rowsW.Write(row); err != nil {
+		return err
+	}
+	w.end += int64(len(row))
 	for _, r := range revs {
 		if err := w.addRev(r); err != nil {
 			return err
 		}
 	}
-	_, err = w.stage.Exec(nid, did, ankiguid.Base91(g), " "+strings.Join(tags, " ")+" ", flds, sfld, csum,
-		row.typ, row.queue, row.due, row.dayBased, row.ivl, row.factor, row.reps, row.lapses, row.left, row.data)
-	return err
+	return nil
 }
 
 // AddReview adds one review of a card already added, for callers that read
@@ -375,19 +362,21 @@ func (w *Writer) Close() error {
 }
 
 func (w *Writer) finish() error {
-	mod := w.now.Unix()
-	// notes.sfld is declared integer: SQLite stores a numeric sort field
-	// as a number, so that such fields sort numerically.
-	if _, err := w.tx.Exec(`INSERT INTO notes SELECT nid, guid, ?, ?, -1, tags, flds, sfld, csum, 0, '' FROM temp.staged ORDER BY nid`,
-		apkgModelID, mod); err != nil {
-		return fmt.Errorf("writing notes: %w", err)
+	if err := w.rowsW.Flush(); err != nil {
+		return err
 	}
-	if _, err := w.tx.Exec(`INSERT INTO cards SELECT nid, nid, did, 0, ?, -1, type, queue, CASE WHEN day THEN due - ? ELSE due END,
-		ivl, factor, reps, lapses, lft, 0, 0, 0, data FROM temp.staged ORDER BY nid`, mod, w.minDay); err != nil {
-		return fmt.Errorf("writing cards: %w", err)
+	f, err := os.Create(filepath.Join(w.dir, "collection.anki2"))
+	if err != nil {
+		return err
 	}
-	if err := w.writeRevlog(); err != nil {
-		return fmt.Errorf("writing the review log: %w", err)
+	defer f.Close()
+	db := sqlitefile.NewOn(f)
+	roots := map[string]uint32{}
+	if err := w.writeNotes(db, roots); err != nil {
+		return err
+	}
+	if err := w.writeRevlog(db, roots); err != nil {
+		return err
 	}
 	crt := fsrs.AnkiDayStart(w.minDay, w.loc)
 	_, off := crt.Zone()
@@ -396,33 +385,48 @@ func (w *Writer) finish() error {
 		decks[strconv.FormatInt(id, 10)] = apkgDeckJSON(id, name, w.now.Unix())
 	}
 	ms := w.now.UnixMilli()
-	_, err := w.tx.Exec(`INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')`, crt.Unix(), ms, ms,
-		apkgConfJSON(w.newPos+1, -off/60), apkgModelsJSON(), apkgMustJSON(decks), apkgDconfJSON(w.now.Unix()))
-	if err != nil {
-		return fmt.Errorf("writing the collection row: %w", err)
-	}
-	for _, q := range apkgStatements(apkgSchema11Indexes) {
-		if _, err := w.tx.Exec(q); err != nil {
-			return fmt.Errorf("building the indexes: %w", err)
-		}
-	}
-	w.stage.Close()
-	if err := w.tx.Commit(); err != nil {
+	var rec sqlitefile.Record
+	rec.Null() // id, the rowid
+	rec.Int(crt.Unix())
+	rec.Int(ms) // mod
+	rec.Int(ms) // scm
+	rec.Int(11) // ver
+	rec.Int(0)  // dty
+	rec.Int(0)  // usn
+	rec.Int(0)  // ls
+	rec.Text(apkgConfJSON(w.newPos+1, -off/60))
+	rec.Text(apkgModelsJSON())
+	rec.Text(apkgMustJSON(decks))
+	rec.Text(apkgDconfJSON(w.now.Unix()))
+	rec.Text("{}") // tags
+	col := sqlitefile.NewTable(db)
+	if err := col.Insert(1, rec.AppendTo(nil)); err != nil {
 		return err
 	}
-	w.tx = nil
-	err = w.db.Close()
-	w.db = nil
-	if err != nil {
+	if err := finishTrees(roots, apkgTree{"col", col}, apkgTree{"graves", sqlitefile.NewTable(db)}); err != nil {
 		return err
 	}
-	return w.writeZip(filepath.Join(w.dir, "collection.anki2"))
+	if err := db.CreateSchema(apkgSchema11, roots); err != nil {
+		return err
+	}
+	if err := db.CloseOn(f); err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	return w.writeZip(f)
 }
 
 // writeZip writes the package: the collection, the media and the map
-// naming them.
-func (w *Writer) writeZip(collection string) error {
+// naming them, deflated at the fastest level (archive/zip's default level
+// added a sixth to a 100k-card export's time for a package an eighth
+// smaller).
+func (w *Writer) writeZip(collection io.Reader) error {
 	zw := zip.NewWriter(w.out)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
 	member := func(name string, r io.Reader) error {
 		zf, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.now})
 		if err == nil {
@@ -430,13 +434,7 @@ func (w *Writer) writeZip(collection string) error {
 		}
 		return err
 	}
-	f, err := os.Open(collection)
-	if err != nil {
-		return err
-	}
-	err = member("collection.anki2", f)
-	f.Close()
-	if err != nil {
+	if err := member("collection.anki2", collection); err != nil {
 		return err
 	}
 	// Media: members "0", "1", ... and the JSON map naming them.
@@ -494,15 +492,11 @@ func (w *Writer) noteMedia(c *deck.Card) {
 	}
 }
 
-// cleanup closes the database and removes the temporary directory.
+// cleanup removes the temporary files.
 func (w *Writer) cleanup() {
-	if w.tx != nil {
-		w.tx.Rollback()
-		w.tx = nil
-	}
-	if w.db != nil {
-		w.db.Close()
-		w.db = nil
+	if w.rows != nil {
+		w.rows.Close()
+		w.rows = nil
 	}
 	if w.dir != "" {
 		os.RemoveAll(w.dir)

@@ -2,11 +2,11 @@ package apkg
 
 import (
 	"cmp"
-	"database/sql"
 	"errors"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/srs-tool/srs/internal/sqlitefile"
 )
 
 // The review log is written last, in id order. Anki's revlog ids are
@@ -54,59 +54,47 @@ func (w *Writer) addRev(r apkgRev) error {
 	return nil
 }
 
-// apkgRevBatch is how many rows one INSERT of the review log carries: a
-// statement per row spent more time in database/sql and binding than in
-// SQLite.
-const apkgRevBatch = 64
-
-// writeRevlog writes the revlog table. Rows go in (time, card, order
-// added) order, each taking id max(its time, previous id + 1) so ids are
-// unique.
-func (w *Writer) writeRevlog() error {
+// writeRevlog writes the revlog table and its indexes. Rows go in (time,
+// card, order added) order, each taking id max(its time, previous id + 1)
+// so ids are unique; then sorted by card for the index on (cid).
+func (w *Writer) writeRevlog(db *sqlitefile.File, roots map[string]uint32) error {
 	revs := slices.Concat(w.revs...)
 	w.revs = nil
 	slices.SortFunc(revs, apkgRevCompare)
-	var batch *sql.Stmt
-	args := make([]any, 0, 8*apkgRevBatch)
-	flush := func() error {
-		n := len(args) / 8
-		if n == 0 {
-			return nil
-		}
-		var stmt *sql.Stmt
-		if n == apkgRevBatch && batch != nil {
-			stmt = batch
-		} else {
-			q := "INSERT INTO revlog VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?, -1, ?, ?, ?, ?, ?, ?),", n), ",")
-			var err error
-			if stmt, err = w.tx.Prepare(q); err != nil {
-				return err
-			}
-			if n == apkgRevBatch {
-				batch = stmt
-			} else {
-				defer stmt.Close()
-			}
-		}
-		_, err := stmt.Exec(args...)
-		args = args[:0]
-		return err
-	}
-	defer func() {
-		if batch != nil {
-			batch.Close()
-		}
-	}()
+	rows, byUsn := sqlitefile.NewTable(db), sqlitefile.NewIndex(db)
+	var rec sqlitefile.Record
+	var b []byte
 	last := int64(math.MinInt64)
-	for _, r := range revs {
-		id := max(r.id, last+1)
-		last = id
-		args = append(args, id, r.cid, int64(r.ease), int64(r.ivl), int64(r.lastIvl), int64(r.factor), int64(r.ms), int64(r.typ))
-		if len(args) == cap(args) {
-			if err := flush(); err != nil {
-				return err
-			}
+	for i := range revs {
+		r := &revs[i]
+		r.id = max(r.id, last+1)
+		last = r.id
+		rec.Reset()
+		rec.Null() // id, the rowid
+		rec.Int(r.cid)
+		rec.Int(-1) // usn
+		rec.Int(int64(r.ease))
+		rec.Int(int64(r.ivl))
+		rec.Int(int64(r.lastIvl))
+		rec.Int(int64(r.factor))
+		rec.Int(int64(r.ms))
+		rec.Int(int64(r.typ))
+		b = rec.AppendTo(b[:0])
+		if err := rows.Insert(r.id, b); err != nil {
+			return err
+		}
+		b = apkgIndexEntry(&rec, b[:0], -1, r.id)
+		if err := byUsn.Add(b); err != nil {
+			return err
 		}
 	}
-	return flush()
+	slices.SortFunc(revs, func(a, b apkgRev) int { return cmp.Or(cmp.Compare(a.cid, b.cid), cmp.Compare(a.id, b.id)) })
+	byCard := sqlitefile.NewIndex(db)
+	for _, r := range revs {
+		b = apkgIndexEntry(&rec, b[:0], r.cid, r.id)
+		if err := byCard.Add(b); err != nil {
+			return err
+		}
+	}
+	return finishTrees(roots, apkgTree{"revlog", rows}, apkgTree{"ix_revlog_usn", byUsn}, apkgTree{"ix_revlog_cid", byCard})
 }
