@@ -1,9 +1,10 @@
 // Package sqlitefile writes SQLite database files directly, page by page
 // (https://www.sqlite.org/fileformat2.html), for the .apkg writer's
 // collection.anki2. Going through the pure-Go SQLite driver
-// (modernc.org/sqlite) spent about 10 s of CPU on a 100k-card export,
-// three times the time the whole export may take, and a cgo SQLite would
-// break `go install` on machines without a C compiler. A collection is
+// (modernc.org/sqlite), even with no journal or syncs, one transaction,
+// rows in key order and indexes built last, made a 100k-card export take
+// over twice as long (bench/RESULTS.md), and a cgo SQLite would break
+// `go install` on machines without a C compiler. A collection is
 // built once, front to back, from rows already held in key order, so a
 // writer of the file format needs none of a B-tree's updates: no
 // balancing, no free list, no journal. Reading packages still goes
