@@ -17,8 +17,9 @@ shift
 out=bench/out
 [ -f "$out/big.db" ] || { echo "no $out/big.db: run bench/run.sh first" >&2; exit 1; }
 export SRS_NOW=2026-11-27T10:00:00Z TZ=UTC SRS_USER=user00
-revs=("$@")
+revs=("$@") hashes=()
 for i in "${!revs[@]}"; do
+  hashes[$i]=$(git rev-parse --short "${revs[$i]}")
   src=$(mktemp -d)
   git archive "${revs[$i]}" | tar -x -C "$src"
   (cd "$src" && go build -o "$OLDPWD/$out/srs-ab-$i" ./cmd/srs)
@@ -58,7 +59,7 @@ for i in "${!revs[@]}"; do
   read -r w _ <<<"$(med 1 <<<"${res[$i]}")"
   read -r c _ <<<"$(med 2 <<<"${res[$i]}")"
   read -r p hi <<<"$(med 3 <<<"${res[$i]}")"
-  awk -v rev="${revs[$i]} ($(git rev-parse --short "${revs[$i]}"))" -v w="$w" -v c="$c" -v p="$p" -v hi="$hi" \
+  awk -v rev="${revs[$i]} (${hashes[$i]})" -v w="$w" -v c="$c" -v p="$p" -v hi="$hi" \
     -v size="$(stat -c %s "$out/ab-$i.apkg")" \
     'BEGIN {printf "| %s | %.2f s | %.2f s | %.0f MiB (%.0f) | %.1f MiB |\n", rev, w / 1000, c / 1000, p / 1024, hi / 1024, size / 1048576}'
 done

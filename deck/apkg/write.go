@@ -45,7 +45,7 @@ import (
 //
 // Add renders a card and encodes its note row at once, appending the row
 // to a temporary file and keeping the card's columns and its reviews in
-// memory (about 150 bytes a card and 40 a review; with the rows too, a
+// memory (about 180 bytes a card and 40 a review; with the rows too, a
 // 100k-card export spent most of its time collecting garbage under the
 // command's 80 MB heap limit). Close writes collection.anki2 itself, page
 // by page (internal/sqlitefile; SQLite through modernc.org/sqlite took

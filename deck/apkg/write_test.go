@@ -755,3 +755,46 @@ func TestWriteAPKGRevlogIDs(t *testing.T) {
 		t.Errorf("revlog card order %q", cards)
 	}
 }
+
+// TestWriteAPKGTemporaryFiles: the writer's temporary files (the note
+// rows, the collection) are in $TMPDIR while it works and gone after
+// Close, whether the export succeeded or an Add failed.
+func TestWriteAPKGTemporaryFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	left := func() []string {
+		var names []string
+		filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
+			if path != tmp {
+				names = append(names, path)
+			}
+			return nil
+		})
+		return names
+	}
+	for _, fail := range []bool{false, true} {
+		w, err := NewWriter(io.Discard, Options{WithScheduling: true, Now: exportNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range exportCases(t) {
+			if err := w.Add(c.card, c.parent, c.progress.scheduling(time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(left()) == 0 {
+			t.Fatal("no temporary file while writing: the test looks in the wrong place")
+		}
+		if fail {
+			if err := w.Add(deck.Card{ID: "bad id", Deck: "d", Front: "x"}, nil, nil); err == nil {
+				t.Fatal("a bad card was added")
+			}
+		}
+		if err := w.Close(); (err != nil) != fail {
+			t.Fatalf("fail %v: Close: %v", fail, err)
+		}
+		if names := left(); len(names) != 0 {
+			t.Errorf("fail %v: left after Close: %q", fail, names)
+		}
+	}
+}
