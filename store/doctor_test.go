@@ -128,7 +128,7 @@ func TestBackupRestore(t *testing.T) {
 	path := s.Path()
 	s.Close()
 	err := Restore(path, bk, false, Options{})
-	if err == nil || !strings.Contains(err.Error(), "newer than the backup") {
+	if err == nil || !strings.Contains(err.Error(), "that the backup lacks") {
 		t.Fatalf("restore over newer reviews: %v", err)
 	}
 	if err := Restore(path, bk, true, Options{}); err != nil {

@@ -27,7 +27,7 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
-func migrate(db *bolt.DB, from uint64, now time.Time) error {
+func migrate(db *db, from uint64, now time.Time) error {
 	for v := from; v < SchemaVersion; v++ {
 		err := db.Update(func(tx *bolt.Tx) error {
 			if err := migrations[v](tx, now); err != nil {

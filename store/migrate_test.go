@@ -221,16 +221,16 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// TestCompactAfterUpgrade: an upgrade that leaves many pages free (as
-// upgradeV3's re-encoding does) is followed by a compaction, and nothing
-// is lost.
-func TestCompactAfterUpgrade(t *testing.T) {
+// bloatedStore is a store whose file has many free pages, as an upgrade
+// leaves it, with 2000 cards and one review by ann.
+func bloatedStore(t *testing.T) *Store {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "srs.db")
 	s, err := Open(path, Options{Now: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { s.Close() }()
+	t.Cleanup(func() { s.Close() })
 	utcUser(t, s, "ann")
 	big := strings.Repeat("An answer long enough to fill pages. ", 300)
 	var cards []deck.Card
@@ -247,6 +247,15 @@ func TestCompactAfterUpgrade(t *testing.T) {
 	if st.FreePageN+st.PendingPageN < compactMinFree {
 		t.Fatalf("setup left only %d free pages", st.FreePageN+st.PendingPageN)
 	}
+	return s
+}
+
+// TestCompactAfterUpgrade: an upgrade that leaves many pages free (as
+// upgradeV3's re-encoding does) is followed by a compaction, and nothing
+// is lost.
+func TestCompactAfterUpgrade(t *testing.T) {
+	s := bloatedStore(t)
+	path := s.Path()
 	before, _ := os.Stat(path)
 	if err := s.compactAfterUpgrade(Options{Now: t0}); err != nil {
 		t.Fatal(err)
@@ -262,7 +271,7 @@ func TestCompactAfterUpgrade(t *testing.T) {
 	if err != nil || len(r.Problems) != 0 || r.Cards != 2000 || r.Entries != 1 {
 		t.Fatalf("after compaction: %v %+v", err, r)
 	}
-	if _, err := os.Stat(path + ".compacting"); !os.IsNotExist(err) {
-		t.Fatalf("temporary file left: %v", err)
+	if left := tempFiles(t, filepath.Dir(path)); len(left) > 0 {
+		t.Fatalf("temporary files left: %v", left)
 	}
 }

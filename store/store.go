@@ -63,8 +63,20 @@
 // bbolt holds an exclusive file lock for as long as the file is open, so
 // commands open the store for one short piece of work and close it again;
 // a review session reopens it for each rating instead of holding it while
-// the user thinks. A process that finds the file locked waits
-// Options.Timeout, then fails with ErrInUse.
+// the user thinks. A process that finds the file locked retries, pausing
+// a little longer each time, for Options.Timeout, then fails with
+// ErrInUse. Restore and the compaction after an upgrade replace the file
+// by renaming another over it while they hold the old one's lock; every
+// open, having got a lock, checks that the locked file is still the one
+// at the path and starts again if not (file.go), so no process commits
+// into a replaced file.
+//
+// # Damage
+//
+// A file whose pages are damaged (overwritten, cut short) is refused at
+// open where its meta page shows it (file.go), and otherwise reported as
+// ErrDamaged by the transaction that meets the damage (damage.go); Verify
+// walks every page (verify.go). Backup and Restore verify what they copy.
 package store
 
 import (
@@ -72,8 +84,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -140,13 +152,13 @@ const DefaultTimeout = 1500 * time.Millisecond
 
 // Store is an open srs database.
 type Store struct {
-	db   *bolt.DB
+	db   *db
 	path string
 }
 
 // Open opens the database at path, creating it (and running migrations)
 // if needed. A non-empty file that is not an srs database is refused and
-// left untouched.
+// left untouched; so is a damaged one (ErrDamaged).
 func Open(path string, opt Options) (*Store, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = DefaultTimeout
@@ -154,14 +166,11 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	if err := checkFile(path, opt.ReadOnly); err != nil {
-		return nil, err
-	}
-	db, err := openBolt(path, opt)
+	d, err := openDB(path, opt)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: d, path: path}
 	upgraded, err := s.init(opt)
 	if err == nil && upgraded {
 		err = s.compactAfterUpgrade(opt)
@@ -173,17 +182,41 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-func openBolt(path string, opt Options) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      opt.Timeout,
-		ReadOnly:     opt.ReadOnly,
+// openDB locks the file at path (file.go), checks it and hands it to bbolt.
+func openDB(path string, opt Options) (*db, error) {
+	f, err := lockFile(path, opt.ReadOnly, opt.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFile(f, path, opt.ReadOnly); err != nil {
+		f.Close()
+		return nil, err
+	}
+	handed := false
+	b, err := openGuarded(path, &bolt.Options{
+		// The lock is ours already (lockFile); bbolt's own attempt on
+		// the same descriptor succeeds at once.
+		Timeout:  opt.Timeout,
+		ReadOnly: opt.ReadOnly,
+		// bbolt opens the file again to stream a backup (Tx.WriteTo):
+		// only its first open is of the locked file.
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			if !handed {
+				handed = true
+				return f, nil
+			}
+			return os.OpenFile(name, flag, perm)
+		},
 		FreelistType: bolt.FreelistMapType,
 		// Address space, not memory: a big import would otherwise remap
 		// (and copy every dirty node) each time the file doubles.
 		InitialMmapSize: initialMmap,
 	})
 	if err != nil {
+		f.Close() // bbolt closed it, unless it panicked
 		switch {
+		case errors.Is(err, ErrDamaged):
+			return nil, err
 		case errors.Is(err, berrors.ErrTimeout):
 			return nil, fmt.Errorf("database %s is %w", path, ErrInUse)
 		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
@@ -191,83 +224,49 @@ func openBolt(path string, opt Options) (*bolt.DB, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return db, nil
+	return &db{DB: b, path: path, file: f}, nil
 }
 
 // compactMinFree is how many free pages (16 MiB of 4 KiB pages) make a
 // just-upgraded file worth compacting.
 const compactMinFree = 4096
 
+// rename is os.Rename, replaceable by tests.
+var rename = os.Rename
+
 // compactAfterUpgrade compacts the file when an upgrade left many pages
 // free (upgradeV3 rewrites every card record). bbolt writes its whole
 // freelist on every commit, so a 40 MB hole would cost each rating some
 // 20 more pages until new data filled it. The compacted copy is written
-// beside the file and renamed over it: a crash leaves one or the other,
-// both upgraded.
+// beside the file and renamed over it while this process still holds the
+// old file's lock: a process waiting for that lock finds, once it has it,
+// that the file is no longer the one at the path, and opens the new one
+// (file.go). A crash leaves one or the other, both upgraded, and at worst
+// a stale temporary file, which the next run removes.
 func (s *Store) compactAfterUpgrade(opt Options) error {
 	if st := s.db.Stats(); st.FreePageN+st.PendingPageN < compactMinFree {
 		return nil
 	}
-	tmp := s.path + ".compacting"
-	os.Remove(tmp)
+	tmp := TempName(s.path)
 	if err := s.CompactTo(tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("compact %s after upgrade: %w", s.path, err)
 	}
+	if err := rename(tmp, s.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("compact %s after upgrade (it is upgraded, not compacted): %w", s.path, err)
+	}
+	if err := syncDir(filepath.Dir(s.path)); err != nil {
+		return fmt.Errorf("compact %s after upgrade: %w", s.path, err)
+	}
 	if err := s.db.Close(); err != nil {
-		os.Remove(tmp)
 		return err
 	}
-	if err := os.Rename(tmp, s.path); err != nil {
-		os.Remove(tmp)
-	}
-	db, err := openBolt(s.path, opt)
+	d, err := openDB(s.path, opt)
 	if err != nil {
 		return err
 	}
-	s.db = db
-	return nil
-}
-
-// checkFile looks at the file before bbolt does, so that a foreign or
-// truncated file is refused without bbolt writing to it (bbolt initialises
-// any zero-length file it opens) or faulting on pages past its end.
-func checkFile(path string, readOnly bool) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		if readOnly {
-			return fmt.Errorf("database %s does not exist", path)
-		}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	if fi.IsDir() {
-		return fmt.Errorf("database %s is a directory", path)
-	}
-	if fi.Size() == 0 {
-		return nil
-	}
-	// A bbolt file starts with two meta pages. Each holds, after a
-	// 16-byte page header, the magic 0xED0CDAED, the format version and
-	// the page size (little-endian).
-	var hdr [32]byte
-	if _, err := io.ReadFull(f, hdr[:]); err != nil {
-		return fmt.Errorf("database %s: %w (file too short)", path, ErrNotSrs)
-	}
-	if binary.LittleEndian.Uint32(hdr[16:20]) != 0xED0CDAED {
-		return fmt.Errorf("database %s: %w (unknown file format)", path, ErrNotSrs)
-	}
-	pageSize := int64(binary.LittleEndian.Uint32(hdr[24:28]))
-	if pageSize < 512 || pageSize > 1<<20 || fi.Size()%pageSize != 0 || fi.Size() < 4*pageSize {
-		return fmt.Errorf("database %s: %w (truncated or damaged: %d bytes)", path, ErrNotSrs, fi.Size())
-	}
+	s.db = d
 	return nil
 }
 
