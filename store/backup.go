@@ -123,8 +123,8 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", from, unwrapPath(err))
 	}
-	if err := regular(from, fi); err != nil {
-		return fmt.Errorf("restore %s: %s, not a backup file", from, strings.TrimPrefix(err.Error(), "database "+from+" is "))
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("restore %s: %s, not a backup file", from, fileKind(fi))
 	}
 	if fi.Size() == 0 {
 		return fmt.Errorf("restore %s: an empty file, not a backup", from)
@@ -248,7 +248,7 @@ func (s *Store) lacks(bk *Store, from string, force bool) error {
 			k := last[name]
 			bkLast := "none"
 			if ub, err := openUser(tx, name); err == nil {
-				if _, err := ub.entry(k); err == nil {
+				if ub.log.Get(k[:]) != nil {
 					continue
 				}
 				if l := ub.lastLogKey(); l != nil {

@@ -16,9 +16,19 @@ var ErrDamaged = errors.New("damaged")
 // damaged is the error for a damaged file: what is wrong, and what to do.
 func damaged(path, what string) error { return &damageError{path: path, what: what} }
 
-type damageError struct{ path, what string }
+// unopenable is damaged for a file too damaged to open at all, which
+// doctor cannot look into either.
+func unopenable(path, what string) error { return &damageError{path: path, what: what, atOpen: true} }
+
+type damageError struct {
+	path, what string
+	atOpen     bool
+}
 
 func (e *damageError) Error() string {
+	if e.atOpen {
+		return fmt.Sprintf("database %s is damaged (%s); `srs restore FILE` puts a backup back", e.path, e.what)
+	}
 	return fmt.Sprintf("database %s is damaged (%s); `srs doctor` reports the damage, `srs restore FILE` puts a backup back", e.path, e.what)
 }
 
@@ -88,7 +98,7 @@ func openGuarded(path string, o *bolt.Options) (b *bolt.DB, err error) {
 			if b != nil {
 				b.Close()
 			}
-			b, err = nil, damaged(path, fmt.Sprint(r))
+			b, err = nil, unopenable(path, fmt.Sprint(r))
 		}
 	}()
 	return bolt.Open(path, 0o600, o)

@@ -27,6 +27,9 @@ func (p Problem) String() string {
 
 // Report is what Check found.
 type Report struct {
+	// Damaged says the file's structure is broken (its problems say
+	// where): no command can trust it, and a rebuild cannot repair it.
+	Damaged  bool      `json:"damaged"`
 	Schema   uint64    `json:"schema"`
 	Cards    int       `json:"cards"`
 	Users    int       `json:"users"`
@@ -43,12 +46,28 @@ func (r *Report) add(user, format string, args ...any) {
 	}
 }
 
-// Check verifies the database against its invariants: every index entry
-// matches a state and every state its index entries; states are what
-// replaying the log through FSRS gives; no record points at a card that
-// does not exist; every record decodes. It writes nothing.
+// Check verifies the database: first the file's structure (Verify), and
+// on a sound file its invariants: every index entry matches a state and
+// every state its index entries; states are what replaying the log
+// through FSRS gives; no record points at a card that does not exist;
+// every record decodes, and every card's text matches its fingerprint. It
+// writes nothing.
 func (s *Store) Check() (*Report, error) {
 	r := &Report{}
+	var damage []string
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		damage = s.structureProblems(tx, maxProblems)
+		return nil
+	}); err != nil {
+		return r, err
+	}
+	if len(damage) > 0 {
+		r.Damaged = true
+		for _, p := range damage {
+			r.add("", "file: %s", p)
+		}
+		return r, nil
+	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		r.Schema = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(kSchema))
 		if r.Schema != SchemaVersion {
@@ -61,8 +80,10 @@ func (s *Store) Check() (*Report, error) {
 				r.add("", "%v", err)
 				return nil
 			}
-			if _, err := getText(tx, string(k)); err != nil {
+			if t, err := getText(tx, string(k)); err != nil {
 				r.add("", "%v", err)
+			} else if card := c.card(t); contentSum(&card.Card) != c.Sum {
+				r.add("", "card %s/%s: its text does not match its fingerprint (damaged on disk); importing deck %s again repairs it", c.Deck, c.ID, c.Deck)
 			}
 			cards[string(k)] = c
 			return nil

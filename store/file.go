@@ -107,25 +107,33 @@ func openRegular(path string, readOnly bool) (*os.File, error) {
 
 // regular refuses what is not a regular file, naming what it is.
 func regular(path string, fi os.FileInfo) error {
+	switch {
+	case fi.Mode().IsRegular():
+		return nil
+	case fi.IsDir():
+		return fmt.Errorf("database %s is a directory", path)
+	}
+	return fmt.Errorf("database %s is %s, not a database file", path, fileKind(fi))
+}
+
+// fileKind names what kind of file fi is.
+func fileKind(fi os.FileInfo) string {
 	m := fi.Mode()
-	what := ""
 	switch {
 	case m.IsRegular():
-		return nil
+		return "a file"
 	case m.IsDir():
-		return fmt.Errorf("database %s is a directory", path)
+		return "a directory"
 	case m&os.ModeCharDevice != 0:
-		what = "a character device"
+		return "a character device"
 	case m&os.ModeDevice != 0:
-		what = "a block device"
+		return "a block device"
 	case m&os.ModeNamedPipe != 0:
-		what = "a named pipe"
+		return "a named pipe"
 	case m&os.ModeSocket != 0:
-		what = "a socket"
-	default:
-		what = "not a regular file"
+		return "a socket"
 	}
-	return fmt.Errorf("database %s is %s, not a database file", path, what)
+	return "not a regular file"
 }
 
 // stillAt reports whether f is the file now at path.
@@ -242,13 +250,13 @@ func checkFile(f *os.File, path string, readOnly bool) error {
 	case errors.Is(err, errNoMeta) && !magic:
 		return fmt.Errorf("database %s: %w (unknown file format)", path, ErrNotSrs)
 	case errors.Is(err, errNoMeta):
-		return damaged(path, "both of its meta pages are damaged")
+		return unopenable(path, "both of its meta pages are damaged")
 	case err != nil:
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	ps := int64(m.pageSize)
 	if ps < 512 || ps > 1<<20 || ps&(ps-1) != 0 {
-		return damaged(path, fmt.Sprintf("page size %d", ps))
+		return unopenable(path, fmt.Sprintf("page size %d", ps))
 	}
 	if size%ps != 0 || size < 4*ps {
 		return truncated(path, size, 0)
@@ -259,7 +267,7 @@ func checkFile(f *os.File, path string, readOnly bool) error {
 		return truncated(path, size, int64(m.hwm)*ps)
 	}
 	if m.root < 2 || m.root >= m.hwm || m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.hwm) {
-		return damaged(path, "its meta page points outside the file")
+		return unopenable(path, "its meta page points outside the file")
 	}
 	return nil
 }
@@ -269,5 +277,5 @@ func truncated(path string, size, want int64) error {
 	if want > 0 {
 		what += fmt.Sprintf(", its pages reach %d", want)
 	}
-	return damaged(path, what)
+	return unopenable(path, what)
 }

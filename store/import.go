@@ -247,7 +247,10 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 			p.revived = append(p.revived, r)
 			p.put = append(p.put, r)
 			p.result.Revived++
-		case old.Sum != contentSum(&card):
+		case old.Sum != contentSum(&card) || !storedAs(tx, old, &card):
+			// A stored record that no longer matches its own
+			// fingerprint was damaged on disk: writing the card
+			// again repairs it.
 			r := cardRecord{Card: card, Pos: old.Pos}
 			p.put = append(p.put, r)
 			if old.Parent != card.Parent {
@@ -462,4 +465,37 @@ func (s *Store) BuiltinVersion() (string, error) {
 		return nil
 	})
 	return v, err
+}
+
+// storedAs reports whether the records of a card whose fingerprint
+// matches c hold what c holds. The fingerprint stands for the card's
+// content, but it cannot vouch for records damaged on disk after it was
+// taken; comparing the text where it lies costs little next to hashing it
+// again, and nothing next to the import.
+func storedAs(tx *bolt.Tx, m cardMeta, c *deck.Card) bool {
+	if m.Kind != c.Kind || m.Parent != c.Parent || !slices.Equal(m.Tags, c.Tags) {
+		return false
+	}
+	return textIs(tx.Bucket(bText).Get([]byte(m.Key())), c.Front, c.Back)
+}
+
+// textIs reports whether the text record v holds front and back, reading
+// it in place.
+func textIs(v []byte, front, back string) bool {
+	if len(v) > 0 && v[0] == '{' {
+		t, err := decodeTextValue(v)
+		return err == nil && t.Front == front && t.Back == back
+	}
+	if len(v) == 0 || v[0] != textV1 {
+		return false
+	}
+	v = v[1:]
+	for _, want := range []string{front, back} {
+		n, w := binary.Uvarint(v)
+		if w <= 0 || n != uint64(len(want)) || uint64(len(v)-w) < n || string(v[w:w+int(n)]) != want {
+			return false
+		}
+		v = v[w+int(n):]
+	}
+	return true
 }

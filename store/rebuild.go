@@ -21,6 +21,11 @@ type RebuildResult struct {
 // gives different ones.
 func (s *Store) Rebuild() (RebuildResult, error) {
 	var res RebuildResult
+	// The log is rebuilt from, not the file: a file whose structure is
+	// broken is refused, not written to.
+	if err := s.Verify(); err != nil {
+		return res, err
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error { return rebuildAll(tx, &res) })
 	return res, err
 }
@@ -82,14 +87,21 @@ func (ub *userBuckets) rebuild(cards map[string]cardMeta, res *RebuildResult) er
 		}
 	}
 	res.Fixed += len(fixes)
-	if err := clearBucket(ub.state); err != nil {
-		return err
-	}
-	if err := clearBucket(ub.due); err != nil {
-		return err
-	}
-	if err := clearBucket(ub.new); err != nil {
-		return err
+	// Dropped and made again rather than emptied key by key: deleting
+	// through a cursor never ends on a bucket whose keys are out of
+	// order, and the drop frees its pages whole.
+	for _, b := range []struct {
+		name []byte
+		to   **bolt.Bucket
+	}{{bState, &ub.state}, {bDue, &ub.due}, {bNew, &ub.new}} {
+		if err := ub.user.DeleteBucket(b.name); err != nil {
+			return err
+		}
+		nb, err := ub.user.CreateBucket(b.name)
+		if err != nil {
+			return err
+		}
+		*b.to = nb
 	}
 	for k, c := range cards {
 		st, had := rp.states[k], rp.had[k]
@@ -106,11 +118,18 @@ func (ub *userBuckets) rebuild(cards map[string]cardMeta, res *RebuildResult) er
 	return nil
 }
 
-// clearBucket deletes every key of b.
+// clearBucket deletes every key of b: those it finds, then each by name,
+// so that it ends even on a bucket whose keys are out of order.
 func clearBucket(b *bolt.Bucket) error {
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.First() {
-		if err := c.Delete(); err != nil {
+	var keys [][]byte
+	if err := b.ForEach(func(k, _ []byte) error {
+		keys = append(keys, append([]byte(nil), k...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}

@@ -40,6 +40,9 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 				user = getenv("SRS_USER")
 			}
 			env, err = newEnv(io, getenv, db, user)
+			if env != nil {
+				env.Command = c.Args().Slice()
+			}
 			return err
 		},
 		HideHelpCommand:      true,

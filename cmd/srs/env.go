@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,8 +49,56 @@ type Env struct {
 	// (https://no-color.org: any non-empty value).
 	NoColor bool
 	// Editor is the command srs edit runs: $EDITOR, else $VISUAL, else vi.
-	Editor   string
+	Editor string
+	// Command is the command line after the global flags (the command's
+	// name first): it says what the command does with the user.
+	Command  []string
 	prepared bool
+}
+
+// userUse is what a command does with its user.
+type userUse int
+
+const (
+	// userCreates: the command writes for the user, who is created on
+	// first sight.
+	userCreates userUse = iota
+	// userReads: the command reads the user's data. A user who does not
+	// exist is refused with the names of those who do (a mistyped
+	// --user must not create a user), except in a database with no
+	// users yet, where the first command creates its user.
+	userReads
+	// userNone: the command works on the file or the shared cards.
+	userNone
+)
+
+func (e *Env) userUse() userUse {
+	name := ""
+	if len(e.Command) > 0 {
+		name = e.Command[0]
+	}
+	switch name {
+	case "status", "stats", "log", "cards", "show", "export", "optimize":
+		// optimize writes settings only for a user with reviews.
+		return userReads
+	case "settings":
+		for _, a := range e.Command[1:] {
+			if strings.Contains(a, "=") && !strings.HasPrefix(a, "-") {
+				return userCreates
+			}
+		}
+		return userReads
+	case "decks", "edit", "doctor", "backup", "restore":
+		return userNone
+	}
+	return userCreates
+}
+
+// maintenance reports whether the command looks after the file itself
+// (doctor, backup, restore): it takes the file as it is, without loading
+// a newer built-in deck into it first.
+func (e *Env) maintenance() bool {
+	return len(e.Command) > 0 && (e.Command[0] == "doctor" || e.Command[0] == "backup" || e.Command[0] == "restore")
 }
 
 // newEnv reads the environment and global flags.
@@ -126,10 +175,15 @@ func (e *Env) DataDir() string { return filepath.Dir(e.DBPath) }
 
 // Open opens the store for one short piece of work. The first open in a
 // process also loads a newer built-in deck and creates the user, so every
-// command sees the guide on a fresh machine.
+// command sees the guide on a fresh machine, and removes the temporary
+// files a killed srs left behind.
 func (e *Env) Open() (*store.Store, error) {
 	if err := os.MkdirAll(e.DataDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	if !e.prepared {
+		store.SweepTemp(e.DataDir())
+		store.SweepTemp(os.TempDir())
 	}
 	st, err := store.Open(e.DBPath, store.Options{Now: e.Now(), Timeout: e.Timeout, Upgrading: func(from, to uint64) {
 		fmt.Fprintf(e.IO.ErrOut, "srs: upgrading %s from schema %d to %d (once; a large collection takes a while)\n", e.DBPath, from, to)
@@ -151,6 +205,9 @@ func (e *Env) Open() (*store.Store, error) {
 func (e *Env) with(fn func(*store.Store) error) error { return store.With(e.Open, fn) }
 
 func (e *Env) prepare(st *store.Store) error {
+	if e.maintenance() {
+		return nil
+	}
 	have, err := st.BuiltinVersion()
 	if err != nil {
 		return err
@@ -162,6 +219,18 @@ func (e *Env) prepare(st *store.Store) error {
 		}
 		if _, err := st.ImportDeck(d, store.ImportOptions{Now: e.Now(), Builtin: want}); err != nil {
 			return fmt.Errorf("load built-in deck: %w", err)
+		}
+	}
+	switch e.userUse() {
+	case userNone:
+		return nil
+	case userReads:
+		users, err := st.Users()
+		if err != nil {
+			return err
+		}
+		if len(users) > 0 && !slices.Contains(users, e.User) {
+			return fmt.Errorf("%w %q (users: %s); a user is made by their first `srs review`", store.ErrNoUser, e.User, strings.Join(users, ", "))
 		}
 	}
 	return st.EnsureUser(e.User, e.Now())

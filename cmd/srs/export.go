@@ -24,12 +24,17 @@ import (
 )
 
 type exportOptions struct {
-	Ctx            context.Context // cancelled by an interrupt
-	Env            *Env
-	Format         string
-	Deck           string
-	Tag            string
-	Output         string
+	Ctx    context.Context // cancelled by an interrupt
+	Env    *Env
+	Format string
+	Deck   string
+	Tag    string
+	// Output is the file to write; "-" (the default) and the names of
+	// standard output are standard output.
+	Output string
+	// OutputSet says -o was given: a package goes to standard output
+	// only when asked for by name.
+	OutputSet      bool
 	WithScheduling bool
 }
 
@@ -41,14 +46,14 @@ func exportCommand(env **Env) *cli.Command {
 			&cli.StringFlag{Name: "format", Required: true, Usage: "apkg, tsv, csv, md or jsonl"},
 			&cli.StringFlag{Name: "deck", Usage: "only deck `D`"},
 			&cli.StringFlag{Name: "tag", Usage: "only cards with tag `T`"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output; not for apkg)", Value: "-"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output, the default except for apkg)", Value: "-"},
 			&cli.BoolFlag{Name: "with-scheduling", Usage: "apkg: include your due dates, FSRS memory states and review log"},
 		},
 		Action: func(c *cli.Context) error {
 			ctx, stop := interruptible()
 			defer stop()
 			return runExport(&exportOptions{Ctx: ctx, Env: *env, Format: c.String("format"), Deck: c.String("deck"), Tag: c.String("tag"),
-				Output: c.String("output"), WithScheduling: c.Bool("with-scheduling")})
+				Output: c.String("output"), OutputSet: c.IsSet("output"), WithScheduling: c.Bool("with-scheduling")})
 		},
 	}
 }
@@ -62,8 +67,9 @@ func runExport(o *exportOptions) error {
 	default:
 		return usageError{fmt.Errorf("--format %q: want apkg, tsv, csv, md or jsonl", o.Format)}
 	}
-	if o.Format == string(formats.APKG) && o.Output == "-" {
-		return usageError{fmt.Errorf("--format apkg needs -o FILE")}
+	toStdout := stdoutNames[o.Output]
+	if o.Format == string(formats.APKG) && toStdout && (!o.OutputSet || o.Env.IO.OutTTY) {
+		return usageError{fmt.Errorf("--format apkg needs -o FILE (or -o - with standard output not a terminal)")}
 	}
 	if o.WithScheduling && o.Format != string(formats.APKG) && o.Format != "jsonl" {
 		return usageError{fmt.Errorf("--with-scheduling applies to apkg (jsonl always carries your state)")}
@@ -83,7 +89,7 @@ func runExport(o *exportOptions) error {
 		})
 	}
 	var err error
-	if o.Output == "-" {
+	if toStdout {
 		bw := bufio.NewWriter(o.Env.IO.Out)
 		if err = write(bw); err == nil {
 			err = bw.Flush()
@@ -93,12 +99,12 @@ func runExport(o *exportOptions) error {
 	}
 	if err != nil {
 		left := "what went to standard output is incomplete"
-		if o.Output != "-" {
+		if !toStdout {
 			left = o.Output + " left as it was"
 		}
 		return interrupted(o.Ctx, fmt.Errorf("export: %w", err), "export interrupted; "+left)
 	}
-	if o.Output != "-" {
+	if !toStdout {
 		fmt.Fprintf(o.Env.IO.Out, "exported %d cards to %s\n", n, o.Output)
 	}
 	return nil
@@ -156,8 +162,25 @@ func (o *exportOptions) write(s *store.Store, w io.Writer, filter store.CardFilt
 // time (bench/RESULTS.md).
 const apkgMemoryLimit = 80 << 20
 
+// stdoutNames are the -o values that mean standard output. They are
+// written as standard output is, not opened by name: opening /dev/stdout
+// afresh would write a file the shell opened for appending from its
+// start.
+var stdoutNames = map[string]bool{"-": true, "/dev/stdout": true, "/dev/fd/1": true, "/proc/self/fd/1": true}
+
 func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.CardFilter) (int, error) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(apkgMemoryLimit))
+	// The package is built in temporary files. They go in a directory
+	// of this process's own, marked as srs's, which a later run removes
+	// if this one is killed before it does (store.SweepTemp).
+	store.SweepTemp(os.TempDir())
+	tmp, err := store.TempDir()
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR"))
+	os.Setenv("TMPDIR", tmp)
 	settings, err := s.Settings(o.Env.User)
 	if err != nil {
 		return 0, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -58,6 +59,11 @@ func runDoctor(env *Env, rebuild, asJSON bool) error {
 			fmt.Fprintf(out, "problem: %s\n", p)
 		}
 	}
+	if rep.Damaged {
+		// Rebuilding writes to the file and trusts its log: neither
+		// is possible on a file whose pages are broken.
+		return fmt.Errorf("database %s is %w (%d problems above); `srs restore FILE` puts a backup back", env.DBPath, store.ErrDamaged, len(rep.Problems))
+	}
 	if len(rep.Problems) > 0 {
 		if !asJSON {
 			fmt.Fprintf(out, "%d problems; `srs doctor --rebuild` recomputes states and indexes from the review log\n", len(rep.Problems))
@@ -81,19 +87,30 @@ func backupCommand(env **Env) *cli.Command {
 				return usageError{fmt.Errorf("backup takes one FILE")}
 			}
 			e := *env
-			file := c.Args().First()
-			// The database itself is refused by Backup, whatever --force says.
-			if _, err := os.Lstat(file); err == nil && !c.Bool("force") {
-				fi, err1 := os.Stat(file)
-				db, err2 := os.Stat(e.DBPath)
-				if err1 != nil || err2 != nil || !os.SameFile(fi, db) {
-					return fmt.Errorf("backup %s: the file exists; --force overwrites it", file)
+			to := c.Args().First()
+			if to == "-" {
+				return usageError{fmt.Errorf("backup -: name a file (/dev/stdout for standard output)")}
+			}
+			// The database itself is refused by Backup, whatever --force
+			// says. A device, a pipe or a name under /dev (/dev/stdout)
+			// is written, not overwritten.
+			underDev := strings.HasPrefix(to, "/dev/") || strings.HasPrefix(to, "/proc/")
+			if fi, err := os.Stat(to); err == nil && fi.Mode().IsRegular() && !underDev && !c.Bool("force") {
+				db, err := os.Stat(e.DBPath)
+				if err != nil || !os.SameFile(fi, db) {
+					return fmt.Errorf("backup %s: the file exists; --force overwrites it", to)
 				}
 			}
 			return e.with(func(s *store.Store) error {
-				n, err := s.Backup(c.Args().First())
+				n, err := s.Backup(to)
 				if err == nil {
-					fmt.Fprintf(e.IO.Out, "backed up %s to %s (%d bytes)\n", e.DBPath, c.Args().First(), n)
+					// A backup written to standard output keeps
+					// standard output to itself.
+					out := e.IO.Out
+					if stdoutNames[to] {
+						out = e.IO.ErrOut
+					}
+					fmt.Fprintf(out, "backed up %s to %s (%d bytes)\n", e.DBPath, to, n)
 				}
 				return err
 			})

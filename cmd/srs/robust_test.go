@@ -76,7 +76,7 @@ func TestErrorsOnBadStorage(t *testing.T) {
 	trunc := filepath.Join(dir, "trunc.db")
 	os.WriteFile(trunc, whole[:len(whole)/3], 0o600)
 	_, stderr, code = run(t, bin, env, "--db", trunc, "status")
-	wantOneLineError(t, "truncated database", stderr, code, "truncated or damaged")
+	wantOneLineError(t, "truncated database", stderr, code, "is damaged (truncated: ")
 
 	t.Run("full disk", func(t *testing.T) {
 		full := filepath.Join(dir, "full")
