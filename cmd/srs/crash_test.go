@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,65 +41,95 @@ func TestCrashSafety(t *testing.T) {
 	inFlight := 0
 	for i := 0; i < kills; i++ {
 		now := "SRS_NOW=" + t0.Add(time.Duration(i)*6*time.Hour).Format(time.RFC3339)
-		cmd := exec.Command(bin, "review")
-		cmd.Env = append(env, now)
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { // answers faster than srs can ask; blocked writes are fine
-			defer stdin.Close()
-			w := bufio.NewWriter(stdin)
-			for j := 0; j < 2000; j++ {
-				fmt.Fprintf(w, "\n%d\n", weightedRating(rng))
-			}
-			w.Flush()
-		}()
-		recorded := make(chan []string)
-		go func() {
-			var got []string
-			sc := bufio.NewScanner(stdout)
-			sc.Buffer(make([]byte, 1<<20), 1<<20)
-			for sc.Scan() {
-				if rest, ok := strings.CutPrefix(sc.Text(), "recorded "); ok {
-					f := strings.Fields(rest) // deck/id rating: ...
-					got = append(got, f[0]+" "+strings.TrimSuffix(f[1], ":"))
-				}
-			}
-			io.Copy(io.Discard, stdout)
-			recorded <- got
-		}()
+		session := startReview(t, bin, append(env, now), rng)
 		time.Sleep(time.Duration(5+rng.IntN(150)) * time.Millisecond)
-		cmd.Process.Kill()
-		cmd.Wait()
-		confirmed := <-recorded
+		confirmed := session.kill()
 
-		out, err := runSRS(bin, env, now, "doctor")
-		if err != nil {
-			t.Fatalf("kill %d: doctor: %v\n%s", i, err, out)
-		}
-		out, err = runSRS(bin, env, now, "log", "--json")
-		if err != nil {
-			t.Fatalf("kill %d: log: %v\n%s", i, err, out)
-		}
-		all := logEntries(t, out)
-		fresh := all[len(logged):]
-		if len(all) < len(logged) || len(fresh) < len(confirmed) || len(fresh) > len(confirmed)+1 {
-			t.Fatalf("kill %d: log grew by %d entries, %d ratings were confirmed", i, len(all)-len(logged), len(confirmed))
-		}
-		for j, c := range confirmed {
-			if fresh[j] != c {
-				t.Fatalf("kill %d: entry %d is %q, the process confirmed %q", i, j, fresh[j], c)
-			}
-		}
-		inFlight += len(fresh) - len(confirmed)
-		logged = all
+		var n int
+		logged, n = checkAfterKill(t, fmt.Sprintf("kill %d", i), bin, env, now, logged, confirmed)
+		inFlight += n
 	}
 	t.Logf("%d kills, %d ratings on disk, %d committed just before a kill", kills, len(logged), inFlight)
 	if len(logged) == 0 {
 		t.Fatal("no rating ever committed: the kills came too early to test anything")
 	}
+}
+
+// checkAfterKill checks the database after a kill: doctor finds nothing
+// wrong, and the log is what it was (logged), then the ratings the
+// session confirmed, then at most one more (the one committing when the
+// kill came), which it returns the count of.
+func checkAfterKill(t *testing.T, what, bin string, env []string, now string, logged, confirmed []string) ([]string, int) {
+	t.Helper()
+	out, err := runSRS(bin, env, now, "doctor")
+	if err != nil {
+		t.Fatalf("%s: doctor: %v\n%s", what, err, out)
+	}
+	out, err = runSRS(bin, env, now, "log", "--json")
+	if err != nil {
+		t.Fatalf("%s: log: %v\n%s", what, err, out)
+	}
+	all := logEntries(t, out)
+	if len(all) < len(logged)+len(confirmed) || len(all) > len(logged)+len(confirmed)+1 {
+		t.Fatalf("%s: log grew by %d entries, %d ratings were confirmed", what, len(all)-len(logged), len(confirmed))
+	}
+	for j, want := range append(slices.Clone(logged), confirmed...) {
+		if all[j] != want {
+			t.Fatalf("%s: entry %d is %q, want %q (recorded before)", what, j, all[j], want)
+		}
+	}
+	return all, len(all) - len(logged) - len(confirmed)
+}
+
+// reviewSession is a line-mode review answering as fast as srs asks.
+type reviewSession struct {
+	cmd      *exec.Cmd
+	recorded chan []string
+}
+
+func startReview(t *testing.T, bin string, env []string, rng *rand.Rand) *reviewSession {
+	t.Helper()
+	cmd := exec.Command(bin, "review")
+	cmd.Env = env
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	answers := make([]int, 2000)
+	for j := range answers {
+		answers[j] = weightedRating(rng)
+	}
+	go func() { // answers faster than srs can ask; blocked writes are fine
+		defer stdin.Close()
+		w := bufio.NewWriter(stdin)
+		for _, a := range answers {
+			fmt.Fprintf(w, "\n%d\n", a)
+		}
+		w.Flush()
+	}()
+	s := &reviewSession{cmd: cmd, recorded: make(chan []string)}
+	go func() {
+		var got []string
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "recorded "); ok {
+				f := strings.Fields(rest) // deck/id rating: ...
+				got = append(got, f[0]+" "+strings.TrimSuffix(f[1], ":"))
+			}
+		}
+		io.Copy(io.Discard, stdout)
+		s.recorded <- got
+	}()
+	return s
+}
+
+// kill sends SIGKILL and returns the ratings the session said it recorded.
+func (s *reviewSession) kill() []string {
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	return <-s.recorded
 }
 
 func weightedRating(rng *rand.Rand) int {
