@@ -129,11 +129,24 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 	if fi.Size() == 0 {
 		return fmt.Errorf("restore %s: an empty file, not a backup", from)
 	}
-	cur, err := Open(dbPath, opt) // holds the lock while the file is swapped
-	if err != nil {
+	// The database's lock is held from here until the file is swapped.
+	// A damaged database is what a restore is for: with force, its lock
+	// is taken without reading it.
+	cur, err := Open(dbPath, opt)
+	switch {
+	case err == nil:
+		defer cur.Close()
+	case errors.Is(err, ErrDamaged) && force:
+		lock, err := lockFile(dbPath, false, opt.Timeout)
+		if err != nil {
+			return err
+		}
+		defer lock.Close()
+	case errors.Is(err, ErrDamaged):
+		return restoreError(from, "", err)
+	default:
 		return err
 	}
-	defer cur.Close()
 	tmp := TempName(dbPath)
 	defer os.Remove(tmp)
 	if err := copyToNew(tmp, from); err != nil {
@@ -144,8 +157,8 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 		return restoreError(from, tmp, err)
 	}
 	err = bk.Verify()
-	if err == nil {
-		err = cur.lacks(bk, from, force)
+	if err == nil && !force {
+		err = cur.lacks(bk, from)
 	}
 	if cerr := bk.Close(); err == nil {
 		err = cerr
@@ -168,8 +181,11 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 // restoreError names the backup where an error names the copy of it.
 func restoreError(from, tmp string, err error) error {
 	var d *damageError
-	if errors.As(err, &d) {
+	if errors.As(err, &d) && d.path == tmp {
 		return fmt.Errorf("restore %s: the backup is %w (%s); nothing was restored", from, ErrDamaged, d.what)
+	}
+	if errors.As(err, &d) {
+		return fmt.Errorf("restore %s: database %s is %w (%s); --force restores over it (its reviews cannot be compared with the backup's)", from, d.path, ErrDamaged, d.what)
 	}
 	if strings.HasPrefix(err.Error(), "restore ") {
 		return err
@@ -215,14 +231,11 @@ func copyToNew(to, from string) error {
 	return err
 }
 
-// lacks refuses, unless force, a backup bk that lacks a review the
+// lacks refuses a backup bk that lacks a review the
 // database s has: for each user, the newest entry of s's log must be in
 // bk's. (Comparing times alone would miss reviews made in the same
 // second, or under a fixed SRS_NOW.)
-func (s *Store) lacks(bk *Store, from string, force bool) error {
-	if force {
-		return nil
-	}
+func (s *Store) lacks(bk *Store, from string) error {
 	last := map[string]LogKey{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return forEachUser(tx, func(name string, _ *bolt.Bucket) error {

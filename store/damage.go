@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -14,7 +15,24 @@ import (
 var ErrDamaged = errors.New("damaged")
 
 // damaged is the error for a damaged file: what is wrong, and what to do.
-func damaged(path, what string) error { return &damageError{path: path, what: what} }
+func damaged(path, what string) error { return &damageError{path: path, what: clip(what)} }
+
+// clip shortens a message that quotes damaged data: a key whose length
+// was damaged can run to megabytes, and an error is one line a person
+// reads. The end is kept, where the cause and the advice are.
+func clip(s string) string {
+	const head, tail = 240, 160
+	if len(s) <= head+tail+40 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:head], "") + fmt.Sprintf(" …(%d bytes left out)… ", len(s)-head-tail) + strings.ToValidUTF8(s[len(s)-tail:], "")
+}
+
+// clipped is an error whose message is clipped, still wrapping it.
+type clipped struct{ error }
+
+func (c clipped) Error() string { return clip(c.error.Error()) }
+func (c clipped) Unwrap() error { return c.error }
 
 // unopenable is damaged for a file too damaged to open at all, which
 // doctor cannot look into either.
@@ -68,7 +86,7 @@ func (d *db) guard(err *error) {
 	r := recover()
 	if r == nil {
 		if errors.Is(*err, ErrBadRecord) && !errors.Is(*err, ErrDamaged) {
-			*err = fmt.Errorf("database %s: %w; `srs doctor` checks the whole file", d.path, *err)
+			*err = clipped{fmt.Errorf("database %s: %w; `srs doctor` checks the whole file", d.path, *err)}
 		}
 		return
 	}

@@ -42,7 +42,7 @@ const maxProblems = 200
 
 func (r *Report) add(user, format string, args ...any) {
 	if len(r.Problems) < maxProblems {
-		r.Problems = append(r.Problems, Problem{User: user, What: fmt.Sprintf(format, args...)})
+		r.Problems = append(r.Problems, Problem{User: user, What: clip(fmt.Sprintf(format, args...))})
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -220,15 +221,26 @@ func plan(tx *bolt.Tx, d *deck.Deck, opt ImportOptions) (*importPlan, error) {
 }
 
 func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error {
-	existing := map[string]cardMeta{}
+	existing := make(map[string]cardMeta, len(cards))
+	// Each card's stored text, read alongside its record: the two
+	// buckets have the same keys, so one cursor step each.
+	texts := make(map[string][]byte, len(cards))
 	prefix := []byte(name + "\x00")
 	c := tx.Bucket(bCards).Cursor()
+	tc := tx.Bucket(bText).Cursor()
+	tk, tv := tc.Seek(prefix)
 	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
 		m, err := decodeMeta(string(k), v)
 		if err != nil {
 			return err
 		}
 		existing[m.ID] = m
+		for tk != nil && bytes.Compare(tk, k) < 0 {
+			tk, tv = tc.Next()
+		}
+		if bytes.Equal(tk, k) {
+			texts[m.ID] = tv
+		}
 	}
 	live, retired := 0, 0
 	for _, card := range cards {
@@ -247,7 +259,7 @@ func (p *importPlan) planDeck(tx *bolt.Tx, name string, cards []deck.Card) error
 			p.revived = append(p.revived, r)
 			p.put = append(p.put, r)
 			p.result.Revived++
-		case old.Sum != contentSum(&card) || !storedAs(tx, old, &card):
+		case old.Sum != contentSum(&card) || !storedAs(old, texts[card.ID], &card):
 			// A stored record that no longer matches its own
 			// fingerprint was damaged on disk: writing the card
 			// again repairs it.
@@ -472,11 +484,8 @@ func (s *Store) BuiltinVersion() (string, error) {
 // content, but it cannot vouch for records damaged on disk after it was
 // taken; comparing the text where it lies costs little next to hashing it
 // again, and nothing next to the import.
-func storedAs(tx *bolt.Tx, m cardMeta, c *deck.Card) bool {
-	if m.Kind != c.Kind || m.Parent != c.Parent || !slices.Equal(m.Tags, c.Tags) {
-		return false
-	}
-	return textIs(tx.Bucket(bText).Get([]byte(m.Key())), c.Front, c.Back)
+func storedAs(m cardMeta, text []byte, c *deck.Card) bool {
+	return m.Kind == c.Kind && m.Parent == c.Parent && slices.Equal(m.Tags, c.Tags) && textIs(text, c.Front, c.Back)
 }
 
 // textIs reports whether the text record v holds front and back, reading

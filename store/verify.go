@@ -66,6 +66,18 @@ type verifier struct {
 	max      int
 	problems []string
 	err      error
+	// Buffers for the pages on the path being walked, one per depth:
+	// a page's keys are in use while its children are read.
+	bufs  [][]byte
+	elems [][]elem
+	depth int
+}
+
+// elem is one element of a branch or leaf page.
+type elem struct {
+	key, val []byte
+	child    uint64
+	bucket   bool
 }
 
 const (
@@ -92,11 +104,15 @@ func (v *verifier) page(id uint64, what string) (p []byte, ok bool) {
 		v.add("%s: page %d is outside the file's %d pages", what, id, v.hwm)
 		return nil, false
 	}
-	var hdr [pageHeaderSize]byte
-	if _, err := v.f.ReadAt(hdr[:], int64(id)*v.ps); err != nil {
+	for len(v.bufs) <= v.depth {
+		v.bufs = append(v.bufs, make([]byte, v.ps))
+	}
+	p = v.bufs[v.depth][:v.ps]
+	if _, err := v.f.ReadAt(p, int64(id)*v.ps); err != nil {
 		v.err = fmt.Errorf("read page %d: %w", id, err)
 		return nil, false
 	}
+	hdr := p[:pageHeaderSize]
 	if got := binary.LittleEndian.Uint64(hdr[0:]); got != id {
 		v.add("%s: page %d says it is page %d", what, id, got)
 		return nil, false
@@ -117,10 +133,18 @@ func (v *verifier) page(id uint64, what string) (p []byte, ok bool) {
 		}
 		v.used[i] = true
 	}
-	p = make([]byte, int64(overflow+1)*v.ps)
-	if _, err := v.f.ReadAt(p, int64(id)*v.ps); err != nil {
-		v.err = fmt.Errorf("read page %d: %w", id, err)
-		return nil, false
+	if overflow > 0 {
+		size := int64(overflow+1) * v.ps
+		if int64(cap(v.bufs[v.depth])) < size {
+			grown := make([]byte, size)
+			copy(grown, p)
+			v.bufs[v.depth] = grown
+		}
+		p = v.bufs[v.depth][:size]
+		if _, err := v.f.ReadAt(p[v.ps:], int64(id+1)*v.ps); err != nil {
+			v.err = fmt.Errorf("read page %d: %w", id, err)
+			return nil, false
+		}
 	}
 	return p, true
 }
@@ -167,7 +191,9 @@ func (v *verifier) tree(id uint64, lo, hi []byte, what string) {
 	if !ok {
 		return
 	}
+	v.depth++
 	v.node(p, id, lo, hi, what)
+	v.depth--
 }
 
 // node checks one branch or leaf page (or a bucket's inline page, id 0).
@@ -182,12 +208,14 @@ func (v *verifier) node(p []byte, id uint64, lo, hi []byte, what string) {
 		v.add("%s: page %d: %d elements do not fit in it", what, id, n)
 		return
 	}
-	type elem struct {
-		key, val []byte
-		child    uint64
-		bucket   bool
+	for len(v.elems) <= v.depth {
+		v.elems = append(v.elems, nil)
 	}
-	elems := make([]elem, n)
+	if cap(v.elems[v.depth]) < n {
+		v.elems[v.depth] = make([]elem, n)
+	}
+	elems := v.elems[v.depth][:n]
+	clear(elems)
 	var prev []byte
 	for i := range elems {
 		off := pageHeaderSize + i*elemSize
@@ -252,6 +280,8 @@ func (v *verifier) node(p []byte, id uint64, lo, hi []byte, what string) {
 			v.add("%s: inline page is not a leaf", name)
 			continue
 		}
+		v.depth++
 		v.node(inline, 0, nil, nil, name)
+		v.depth--
 	}
 }
