@@ -117,8 +117,8 @@ func writeDirect(path string, write func(io.Writer) error) error {
 	return err
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
+// syncDir makes a rename in dir durable (a variable for tests).
+var syncDir = func(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
