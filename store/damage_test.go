@@ -283,3 +283,47 @@ func TestVerifyFindsEachZeroedPage(t *testing.T) {
 		break
 	}
 }
+
+// bbolt reads the freelist page as it opens: a zeroed one made it panic
+// with the file mapped, which kept the lock for the rest of the process
+// (a restore over the file then waited for itself). Open refuses it
+// first, and a restore over it with force succeeds.
+func TestZeroedFreelistPage(t *testing.T) {
+	s := bigStore(t)
+	path := s.Path()
+	bk := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := s.Backup(bk); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	m, _, err := readMeta(mustOpen(t, path))
+	if err != nil || m.freelist == noFreelist {
+		t.Fatalf("meta %+v %v", m, err)
+	}
+	rewritePage(t, path, m.freelist, func(p []byte) { clear(p) })
+	_, err = Open(path, Options{Now: t0, Timeout: time.Second})
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "freelist") {
+		t.Fatalf("open: %v", err)
+	}
+	if err := Restore(path, bk, true, Options{Now: t0, Timeout: time.Second}); err != nil {
+		t.Fatalf("restore over it: %v", err)
+	}
+	s, err = Open(path, Options{Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if r, err := s.Check(); err != nil || len(r.Problems) > 0 {
+		t.Fatalf("after the restore: %v %v", err, r.Problems)
+	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}

@@ -269,7 +269,34 @@ func checkFile(f *os.File, path string, readOnly bool) error {
 	if m.root < 2 || m.root >= m.hwm || m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.hwm) {
 		return unopenable(path, "its meta page points outside the file")
 	}
+	// bbolt reads the freelist as it opens, trusting its page.
+	if m.freelist != noFreelist {
+		if what := checkFreelistPage(f, m); what != "" {
+			return unopenable(path, what)
+		}
+	}
 	return nil
+}
+
+// checkFreelistPage says what is wrong with the freelist page's header,
+// "" if nothing.
+func checkFreelistPage(f io.ReaderAt, m boltMeta) string {
+	var hdr [pageHeaderSize + 8]byte
+	if _, err := f.ReadAt(hdr[:], int64(m.freelist)*int64(m.pageSize)); err != nil {
+		return fmt.Sprintf("freelist page %d: %v", m.freelist, err)
+	}
+	id, flags := binary.LittleEndian.Uint64(hdr[0:]), binary.LittleEndian.Uint16(hdr[8:])
+	count, overflow := uint64(binary.LittleEndian.Uint16(hdr[10:])), uint64(binary.LittleEndian.Uint32(hdr[12:]))
+	if count == 0xFFFF {
+		count = binary.LittleEndian.Uint64(hdr[pageHeaderSize:]) + 1
+	}
+	switch {
+	case id != m.freelist || flags != freelistFlag:
+		return fmt.Sprintf("freelist page %d is not a freelist", m.freelist)
+	case overflow >= m.hwm-m.freelist || count > (overflow+1)*uint64(m.pageSize)/8:
+		return fmt.Sprintf("freelist page %d runs past its pages", m.freelist)
+	}
+	return ""
 }
 
 func truncated(path string, size, want int64) error {

@@ -32,6 +32,11 @@ func tryLock(f *os.File, exclusive bool) error {
 	}
 }
 
+// unlock releases the lock on f even while something else keeps the open
+// file alive: a memory map of it, left behind when bbolt panicked
+// opening it, would otherwise hold the lock until the process ends.
+func unlock(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
+
 // processAlive reports whether a process with id pid exists.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)

@@ -213,7 +213,8 @@ func openDB(path string, opt Options) (*db, error) {
 		InitialMmapSize: initialMmap,
 	})
 	if err != nil {
-		f.Close() // bbolt closed it, unless it panicked
+		unlock(f) // bbolt closed it, unless it panicked with f mapped
+		f.Close()
 		switch {
 		case errors.Is(err, ErrDamaged):
 			return nil, err
