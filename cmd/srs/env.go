@@ -182,8 +182,10 @@ func (e *Env) Open() (*store.Store, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	if !e.prepared {
+		// The database's directory only: the system's temporary
+		// directory can be large, and only an .apkg export (which
+		// sweeps it) leaves anything there.
 		store.SweepTemp(e.DataDir())
-		store.SweepTemp(os.TempDir())
 	}
 	st, err := store.Open(e.DBPath, store.Options{Now: e.Now(), Timeout: e.Timeout, Upgrading: func(from, to uint64) {
 		fmt.Fprintf(e.IO.ErrOut, "srs: upgrading %s from schema %d to %d (once; a large collection takes a while)\n", e.DBPath, from, to)
