@@ -327,3 +327,23 @@ func mustOpen(t *testing.T, path string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// bbolt runs on the newer meta page when the other is damaged, but its
+// consistency check reads both and crashed (in a goroutine of its own,
+// past any recover) on a zeroed one: the walk reports it first.
+func TestZeroedMetaPage(t *testing.T) {
+	for _, id := range []uint64{0, 1} {
+		s := bigStore(t)
+		path := s.Path()
+		s.Close()
+		rewritePage(t, path, id, func(p []byte) { clear(p) })
+		s, err := Open(path, Options{Now: t0})
+		if err != nil {
+			t.Fatalf("meta page %d zeroed: %v", id, err)
+		}
+		if err := s.Verify(); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), fmt.Sprintf("meta page %d is damaged", id)) {
+			t.Errorf("meta page %d zeroed: %v", id, err)
+		}
+		s.Close()
+	}
+}

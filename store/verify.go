@@ -33,6 +33,17 @@ func verifyFile(f io.ReaderAt, max int) (problems []string, err error) {
 		return v.problems, nil
 	}
 	v.used[0], v.used[1] = true, true
+	// bbolt uses the newer valid meta page, but its check reads both
+	// and cannot take one of no known type.
+	for id := range int64(2) {
+		var hdr [pageHeaderSize]byte
+		if _, err := f.ReadAt(hdr[:], id*v.ps); err != nil {
+			return nil, fmt.Errorf("read page %d: %w", id, err)
+		}
+		if binary.LittleEndian.Uint64(hdr[0:]) != uint64(id) || binary.LittleEndian.Uint16(hdr[8:]) != metaFlag {
+			v.add("meta page %d is damaged", id)
+		}
+	}
 	if m.freelist != noFreelist {
 		v.freelist(m.freelist)
 	}
@@ -83,6 +94,7 @@ type elem struct {
 const (
 	branchFlag   = 0x01
 	leafFlag     = 0x02
+	metaFlag     = 0x04
 	freelistFlag = 0x10
 	bucketFlag   = 0x01 // of a leaf element: the value is a bucket
 	elemSize     = 16   // of a branch or leaf element
