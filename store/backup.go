@@ -119,6 +119,9 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 	if sameFile(dbPath, from) {
 		return fmt.Errorf("restore %s: that is the database itself", from)
 	}
+	if opt.Timeout == 0 {
+		opt.Timeout = DefaultTimeout
+	}
 	fi, err := os.Stat(from)
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", from, unwrapPath(err))
