@@ -120,9 +120,6 @@ func bigStore(t *testing.T) *Store {
 	for _, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
 		rate(t, s, "ann", it, t0, fsrs.Good)
 	}
-	if err := s.Settle("ann"); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
