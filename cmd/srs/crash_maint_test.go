@@ -74,7 +74,7 @@ func TestCrashSafetyMaintenance(t *testing.T) {
 		case 1:
 			args = []string{"export", "--format", "jsonl", "-o", filepath.Join(dir, "out.jsonl")}
 		case 2:
-			args = []string{"backup", filepath.Join(dir, fmt.Sprintf("backup%d.db", i%3))}
+			args = []string{"backup", "--force", filepath.Join(dir, fmt.Sprintf("backup%d.db", i%3))}
 		case 3:
 			if lastBackup == "" {
 				continue
@@ -119,7 +119,7 @@ func TestCrashSafetyMaintenance(t *testing.T) {
 		if finished && err == nil {
 			counts[args[0]+" done"]++
 			if args[0] == "backup" {
-				lastBackup = args[1]
+				lastBackup = args[2]
 			}
 		}
 		left += len(leftovers())
@@ -133,7 +133,7 @@ func TestCrashSafetyMaintenance(t *testing.T) {
 	// database's directory, a backup for its target's, an export for
 	// the temporary directory.
 	now := "SRS_NOW=" + t0.Add(time.Duration(kills)*6*time.Hour).Format(time.RFC3339)
-	for _, args := range [][]string{{"status"}, {"backup", filepath.Join(dir, "backup0.db")},
+	for _, args := range [][]string{{"status"}, {"backup", "--force", filepath.Join(dir, "backup0.db")},
 		{"export", "--format", "apkg", "-o", filepath.Join(dir, "out.apkg")}} {
 		if out, err := runSRS(bin, env, append([]string{now}, args...)...); err != nil {
 			t.Fatalf("%v: %v %s", args, err, out)
