@@ -92,7 +92,7 @@ func TestInterruptedExport(t *testing.T) {
 			if err := os.WriteFile(target, old, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			sibling := "." + filepath.Base(target) + ".tmp*"
+			sibling := "." + filepath.Base(target) + ".srs-tmp-*"
 			r := interruptWhen(t, bin, env, nil, func(string) bool { return len(matches(t, dir, sibling)) > 0 },
 				"export", "--format", format, "--with-scheduling="+map[bool]string{true: "true", false: "false"}[format == "apkg"], "-o", target)
 			if r.code != 130 {
