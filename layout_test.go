@@ -22,9 +22,10 @@ var imports = []struct {
 	pkg string
 	may []string
 }{
-	{"cmd/srs", []string{"review", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
+	{"cmd/srs", []string{"review", "queue", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
 	{"bench/...", []string{"bench/...", "review", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
-	{"review", []string{"deck", "fsrs", "store"}},
+	{"review", []string{"queue", "deck", "fsrs", "store"}},
+	{"queue", []string{"deck", "fsrs", "store"}},
 	{"history", []string{"deck", "fsrs", "fsrs/...", "store"}},
 	{"content", []string{"deck"}},
 	{"deck/formats", []string{"deck", "deck/markdown", "deck/ankitext", "deck/apkg"}},

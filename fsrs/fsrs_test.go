@@ -218,6 +218,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{func(s *Settings) { s.ReviewsPerDay = -5 }, "reviews_per_day"},
 		{func(s *Settings) { s.LearningSteps = []time.Duration{0} }, "learning_steps[0]"},
 		{func(s *Settings) { s.RelearningSteps = []time.Duration{time.Minute, -time.Minute} }, "relearning_steps[1]"},
+		{func(s *Settings) { s.NewOrder = "random" }, "new_order"},
 		{func(s *Settings) { s.DayStartHour = 24 }, "day_start_hour"},
 		{func(s *Settings) { s.TimeZone = "Mars/Olympus" }, "time_zone"},
 		{func(s *Settings) { s.Weights = []float64{1, 2} }, "weights"},

@@ -20,6 +20,14 @@ type Settings struct {
 	TimeZone         string          `json:"time_zone"`         // IANA zone; "" means the machine's
 	Fuzz             bool            `json:"fuzz"`              // spread review intervals a little
 	Weights          []float64       `json:"weights,omitempty"` // 21 FSRS-6 weights; empty means defaults
+	// NewOrder is how a day's new cards are gathered across decks:
+	// NewOrderRoundRobin or NewOrderDeck; "" (settings saved before
+	// there was a choice) is round-robin.
+	NewOrder string `json:"new_order,omitempty"`
+	// NewIgnoresReviewLimit lets new cards come once the review limit
+	// is reached. By default, as in Anki, every new card introduced
+	// counts against the review limit and none come once it is reached.
+	NewIgnoresReviewLimit bool `json:"new_ignores_review_limit,omitempty"`
 	// FittedAt and FittedReviews say when `srs optimize` fitted Weights
 	// to the user's log, and to how many reviews; zero for weights that
 	// were not fitted here.
@@ -30,6 +38,13 @@ type Settings struct {
 	// (`srs import --adopt-params`).
 	WeightsFrom string `json:"weights_from,omitempty"`
 }
+
+// The orders new cards can be gathered in across decks (package queue
+// says what each means).
+const (
+	NewOrderRoundRobin = "round-robin"
+	NewOrderDeck       = "deck"
+)
 
 // DefaultSettings are what a new user gets.
 func DefaultSettings() Settings {
@@ -42,6 +57,8 @@ func DefaultSettings() Settings {
 		RelearningSteps:  []time.Duration{10 * time.Minute},
 		DayStartHour:     4,
 		Fuzz:             true,
+		// NewOrder "" is round-robin: a settings record without the
+		// key reads the same whichever srs wrote it.
 	}
 }
 
@@ -69,6 +86,9 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("%s[%d] %v: must be between 1s and 30 days", name, i, d)
 			}
 		}
+	}
+	if s.NewOrder != "" && s.NewOrder != NewOrderRoundRobin && s.NewOrder != NewOrderDeck {
+		return fmt.Errorf("new_order %q: want %s or %s", s.NewOrder, NewOrderRoundRobin, NewOrderDeck)
 	}
 	if s.DayStartHour < 0 || s.DayStartHour > 23 {
 		return fmt.Errorf("day_start_hour %d: must be 0..23", s.DayStartHour)

@@ -1,4 +1,4 @@
-// Package review runs a review session: it asks the store what to show
+// Package review runs a review session: it asks the queue what to show
 // next, turns a rating into the card's next state through the user's FSRS
 // scheduler, records it, and undoes it. The terminal UI and line mode in
 // cmd/srs are two faces of this one engine, so they cannot drift apart.
@@ -15,6 +15,7 @@ import (
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -23,12 +24,12 @@ type Config struct {
 	// Open opens the store for one step; the session closes it.
 	Open  func() (*store.Store, error)
 	User  string
-	Queue store.QueueOptions
+	Queue queue.Options
 	// Now is the scheduling clock (SRS_NOW in tests).
 	Now func() time.Time
-	// Since measures how long the user took; it runs on the real
-	// monotonic clock even when Now is fixed.
-	Since func(time.Time) time.Duration
+	// Clock is the real clock, from which the time a user took is
+	// measured (monotonic, even when Now is fixed); time.Now if nil.
+	Clock func() time.Time
 }
 
 // MaxAnswerTime caps the time recorded for one card, so a card left on
@@ -37,9 +38,9 @@ const MaxAnswerTime = 5 * time.Minute
 
 // Card is a card on screen.
 type Card struct {
-	store.Item
+	queue.Item
 	Previews [4]fsrs.Outcome // Again, Hard, Good, Easy from the moment it was shown
-	Counts   store.Counts    // left today, including this card
+	Counts   queue.Counts    // left today, including this card
 	shownAt  time.Time       // real clock
 	now      time.Time       // scheduling clock when shown
 	sched    *fsrs.Scheduler // the user's scheduler the queue was built with
@@ -51,7 +52,7 @@ type Summary struct {
 	Cards    int           // distinct cards those ratings were of
 	ByRating [5]int        // indexed by rating 1..4
 	Time     time.Duration // total answer time recorded
-	Counts   store.Counts  // left at the end
+	Counts   queue.Counts  // left at the end
 	NextDue  time.Time     // the next card due after the session, zero if none
 	Skipped  []string      // cards changed by another session meanwhile
 	// Zone is the user's time zone (their time_zone setting), in which
@@ -62,6 +63,7 @@ type Summary struct {
 // Session is one sitting of reviews.
 type Session struct {
 	cfg     Config
+	live    *queue.Live // today's queue, kept between steps
 	undo    []undoStep
 	summary Summary
 	rated   map[string]int // ratings recorded per card, for Summary.Cards
@@ -80,10 +82,10 @@ func New(cfg Config) *Session {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Since == nil {
-		cfg.Since = time.Since
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
-	return &Session{cfg: cfg, rated: map[string]int{}}
+	return &Session{cfg: cfg, live: queue.NewLive(cfg.Queue), rated: map[string]int{}}
 }
 
 func (s *Session) with(fn func(*store.Store) error) error { return store.With(s.cfg.Open, fn) }
@@ -91,33 +93,41 @@ func (s *Session) with(fn func(*store.Store) error) error { return store.With(s.
 // Next returns the card to show now, or nil when the session is over.
 func (s *Session) Next() (*Card, error) {
 	now := s.cfg.Now()
-	var q *store.Queue
-	var it store.Item
-	if err := s.with(func(st *store.Store) (err error) {
-		if q, err = st.Queue(s.cfg.User, now, s.cfg.Queue); err != nil || len(q.Items) == 0 {
-			return err
-		}
-		it = q.Items[0]
-		for _, cand := range q.Items {
-			if s.first != "" && cand.Card.Key() == s.first {
-				it = cand
-				break
+	var t *queue.Today
+	var it queue.Item
+	err := s.with(func(st *store.Store) error {
+		return st.Read(s.cfg.User, func(r *store.Reader) (err error) {
+			if t, err = s.live.Today(r, now); err != nil {
+				return err
 			}
-		}
-		return st.Fill(&it)
-	}); err != nil {
+			show := t.Show()
+			if len(show) == 0 {
+				return nil
+			}
+			pick := show[0].Card
+			for _, sl := range show {
+				if s.first != "" && sl.Card == s.first {
+					pick = sl.Card
+					break
+				}
+			}
+			it, err = queue.LoadItem(r, pick)
+			return err
+		})
+	})
+	if err != nil {
+		s.live.Forget()
 		return nil, err
 	}
 	s.first = ""
-	s.summary.Counts = q.Counts
-	s.summary.NextDue = q.NextDue
-	s.summary.Zone = q.Scheduler.Location()
-	if len(q.Items) == 0 {
+	s.summary.Counts = t.Counts
+	s.summary.NextDue = t.NextDue
+	s.summary.Zone = t.Scheduler.Location()
+	if len(t.Show()) == 0 {
 		return nil, nil
 	}
-	c := &Card{Item: it, Counts: q.Counts, shownAt: time.Now(), now: now, sched: q.Scheduler}
-	var err error
-	if c.Previews, err = q.Scheduler.Preview(schedulable(it.State.Card, now), now); err != nil {
+	c := &Card{Item: it, Counts: t.Counts, shownAt: s.cfg.Clock(), now: now, sched: t.Scheduler}
+	if c.Previews, err = t.Scheduler.Preview(schedulable(it.State.Card, now), now); err != nil {
 		return nil, fmt.Errorf("card %s: %w", it.Card.ID, err)
 	}
 	return c, nil
@@ -140,10 +150,16 @@ var ErrSkipped = errors.New("changed in another session; skipped")
 
 // Answer records rating r for c and returns the card's new state. The
 // state comes from the scheduler the card was shown with, so a rating
-// costs one short write transaction and nothing else.
-func (s *Session) Answer(c *Card, r fsrs.Rating) (store.CardState, error) {
+// costs one short write transaction and nothing else. pressed is when
+// the user gave the rating, on the real clock (the key press): the time
+// recorded for the card runs from when it was shown to then, not to
+// whenever the write gets the database. A zero pressed is now.
+func (s *Session) Answer(c *Card, r fsrs.Rating, pressed time.Time) (store.CardState, error) {
 	now := s.cfg.Now()
-	spent := min(s.cfg.Since(c.shownAt), MaxAnswerTime)
+	if pressed.IsZero() {
+		pressed = s.cfg.Clock()
+	}
+	spent := min(max(pressed.Sub(c.shownAt), 0), MaxAnswerTime)
 	next, err := c.sched.Next(schedulable(c.State.Card, now), now, r)
 	if err != nil {
 		return store.CardState{}, err
@@ -190,13 +206,26 @@ func (s *Session) change(c *Card, a store.Action, after store.CardState) error {
 }
 
 // record writes a change and remembers it for Undo. A card another
-// session changed meanwhile is reported as ErrSkipped.
+// session changed meanwhile is reported as ErrSkipped. A rating is
+// handed to the kept queue, which applies it rather than reading the day
+// again; anything else (or a failure) makes it read the day again.
 func (s *Session) record(c *Card, ch store.Change) error {
 	var key store.LogKey
+	var version uint64
 	err := s.with(func(st *store.Store) (err error) {
-		key, err = st.Record(s.cfg.User, ch)
+		if key, err = st.Record(s.cfg.User, ch); err != nil {
+			return err
+		}
+		// The file is still locked: no other write can come between.
+		version, err = st.Version()
 		return err
 	})
+	if err == nil && ch.Action == store.ActRate {
+		s.live.Rated(store.Entry{Key: key, Card: ch.Card, Action: ch.Action, Rating: ch.Rating, Duration: ch.Duration,
+			Before: ch.Before, HadState: ch.HadState, After: ch.After}, c.Card.Parent, version)
+	} else {
+		s.live.Forget()
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("card %s %w", c.Card.ID, ErrSkipped)
 	}
@@ -218,6 +247,7 @@ func (s *Session) Undo() (deck.Card, error) {
 	}
 	step := s.undo[len(s.undo)-1]
 	var c deck.Card
+	s.live.Forget()
 	err := s.with(func(st *store.Store) error {
 		if _, err := st.Undo(s.cfg.User, step.key); err != nil {
 			return err

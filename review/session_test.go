@@ -66,7 +66,7 @@ func TestSessionStoresEachRatingAsMade(t *testing.T) {
 		if err != nil || c == nil {
 			t.Fatalf("next: %v %v", c, err)
 		}
-		after, err := sess.Answer(c, fsrs.Easy)
+		after, err := sess.Answer(c, fsrs.Easy, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestSummaryCountsCardsAndRatings(t *testing.T) {
 		if i == 0 {
 			r = fsrs.Again // back within minutes: rated twice
 		}
-		if _, err := sess.Answer(c, r); err != nil {
+		if _, err := sess.Answer(c, r, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, c.Card.ID)

@@ -99,47 +99,6 @@ func eachSize(b *testing.B, fn func(b *testing.B, path string)) {
 	}
 }
 
-// BenchmarkQueue builds today's session: what the first card of `srs
-// review` waits for.
-func BenchmarkQueue(b *testing.B) {
-	eachSize(b, func(b *testing.B, path string) {
-		s := openBench(b, path)
-		b.ResetTimer()
-		var q *store.Queue
-		for b.Loop() {
-			var err error
-			q, err = s.Queue("user00", benchEnd, store.QueueOptions{})
-			if err != nil || len(q.Items) == 0 {
-				b.Fatalf("queue: %v, %d items", err, len(q.Items))
-			}
-		}
-		reportDue(b, q)
-	})
-}
-
-// BenchmarkStatus is `srs status` without the process around it.
-func BenchmarkStatus(b *testing.B) {
-	eachSize(b, func(b *testing.B, path string) {
-		s := openBench(b, path)
-		for b.Loop() {
-			if _, err := s.Status("user00", benchEnd); err != nil {
-				b.Fatal(err)
-			}
-		}
-		q, _ := s.Queue("user00", benchEnd, store.QueueOptions{CountOnly: true})
-		reportDue(b, q)
-	})
-}
-
-// reportDue adds how many due cards the query walked, and the time per
-// due card: the figure that must stay flat as the collection grows.
-func reportDue(b *testing.B, q *store.Queue) {
-	b.ReportMetric(float64(q.Scanned), "due")
-	if q.Scanned > 0 {
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(q.Scanned), "ns/due")
-	}
-}
-
 // BenchmarkOpen is what every command pays to open the file.
 func BenchmarkOpen(b *testing.B) {
 	eachSize(b, func(b *testing.B, path string) {
@@ -161,21 +120,26 @@ func BenchmarkRecord(b *testing.B) {
 		s := openBench(b, copyDB(b, path))
 		settings, _ := s.Settings("user00")
 		sched, _ := fsrs.NewScheduler(settings)
-		q, err := s.Queue("user00", benchEnd, store.QueueOptions{})
-		if err != nil || len(q.Items) == 0 {
-			b.Fatalf("queue: %v", err)
-		}
-		it := q.Items[0]
-		c := it.State.Card
-		if !it.HadState {
-			c.Due = benchEnd
-		}
-		next, err := sched.Next(c, benchEnd, fsrs.Good)
+		// The first card due: a review, as most ratings are.
+		var card string
+		var st store.CardState
+		err := s.Read("user00", func(r *store.Reader) error {
+			if err := r.EachDue(time.Time{}, benchEnd, func(d store.Due) error { card = d.Card; return store.ErrStop }); err != nil || card == "" {
+				return fmt.Errorf("nothing due (%v)", err)
+			}
+			var err error
+			st, _, err = r.State(card)
+			return err
+		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		ch := store.Change{Card: it.Card.Key(), Time: benchEnd, Action: store.ActRate, Rating: fsrs.Good,
-			Duration: 5 * time.Second, Before: it.State, HadState: it.HadState, After: store.CardState{Card: next}}
+		next, err := sched.Next(st.Card, benchEnd, fsrs.Good)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch := store.Change{Card: card, Time: benchEnd, Action: store.ActRate, Rating: fsrs.Good,
+			Duration: 5 * time.Second, Before: st, HadState: true, After: store.CardState{Card: next}}
 		b.ResetTimer()
 		for b.Loop() {
 			k, err := s.Record("user00", ch)

@@ -11,20 +11,6 @@ import (
 	"github.com/srs-tool/srs/fsrs"
 )
 
-// itemFor is a queue item for a card the user never saw or has a state of.
-func itemFor(t *testing.T, s *Store, user, deckName, id string) Item {
-	t.Helper()
-	c, err := s.Card(deckName, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, had, err := s.State(user, deckName, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Item{Card: c.Card, State: st, HadState: had}
-}
-
 // viewStore holds deck k with a card in every status for ann: new (n1,
 // n2), learning (l: Good once), relearning (r: Good twice, a day apart,
 // then Again), review (v), suspended (s), and retired (x, dropped by a

@@ -20,11 +20,11 @@ func TestRecordRefusesClockGoingBack(t *testing.T) {
 	utcUser(t, s, "bob")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}))
 	later := t0.Add(10 * 24 * time.Hour)
-	q := queue(t, s, "ann", later, QueueOptions{})
-	rate(t, s, "ann", q.Items[0], later, fsrs.Good)
+	q := ready(t, s, "ann", later, "")
+	rate(t, s, "ann", q[0], later, fsrs.Good)
 	before := dump(t, s, "ann")
 
-	b := q.Items[1]
+	b := q[1]
 	suspended := b.State
 	suspended.Suspended = true
 	suspended.Card.Due = t0
@@ -56,25 +56,21 @@ func TestRecordRefusesClockGoingBack(t *testing.T) {
 	}
 }
 
-// TestDoneTodayIgnoresFutureEntries: entries logged later than now (the
-// clock was ahead when they were made) are not done yet: the day's done
-// counts, the sibling groups and the stats leave them out.
-func TestDoneTodayIgnoresFutureEntries(t *testing.T) {
+// TestStatsIgnoreFutureEntries: entries logged later than now (the clock
+// was ahead when they were made) are not history yet: the stats leave
+// them out (package queue's test does the same for the day's counts).
+func TestStatsIgnoreFutureEntries(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"}))
 	at := t0.Add(8 * time.Hour) // 18:00, the same user day as t0
-	q := queue(t, s, "ann", at, QueueOptions{})
-	rate(t, s, "ann", q.Items[0], at, fsrs.Good)
-	rate(t, s, "ann", q.Items[1], at, fsrs.Easy)
+	q := ready(t, s, "ann", at, "")
+	rate(t, s, "ann", q[0], at, fsrs.Good)
+	rate(t, s, "ann", q[1], at, fsrs.Easy)
 	for _, tc := range []struct {
 		now  time.Time
 		done int
 	}{{t0, 0}, {at, 2}} {
-		q := queue(t, s, "ann", tc.now, QueueOptions{})
-		if q.DoneNew != tc.done {
-			t.Errorf("at %s: %d new done, want %d", tc.now.Format(time.Kitchen), q.DoneNew, tc.done)
-		}
 		st, err := s.Stats("ann", tc.now)
 		if err != nil || st.Today != tc.done || st.Week != tc.done || st.Activity[13].Count != tc.done {
 			t.Errorf("at %s: stats today %d, week %d, activity %d (%v), want %d", tc.now.Format(time.Kitchen),

@@ -24,12 +24,20 @@ func fill(t *testing.T, s *Store) {
 	utcUser(t, s, "ann")
 	utcUser(t, s, "bob")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
+	// Twelve days of ratings, the first minutes of each (the queue of an
+	// earlier srs chose them: a follow-up after its question).
+	days := [][]struct {
+		id string
+		r  fsrs.Rating
+	}{
+		{{"a", 1}, {"b", 2}, {"c", 3}}, {{"a", 2}, {"b", 3}, {"c", 4}}, {{"a", 3}, {"b", 4}}, {{"a", 4}},
+		{{"a.f", 1}}, {{"a.f", 2}}, {{"a.f", 3}}, {{"a.f", 4}}, nil, nil, {{"a", 3}}, nil,
+	}
 	now := t0
-	for day := 0; day < 12; day++ {
+	for day, cards := range days {
 		for _, u := range []string{"ann", "bob"} {
-			q := queue(t, s, u, now, QueueOptions{})
-			for i, it := range q.Items {
-				rate(t, s, u, it, now.Add(time.Duration(i)*time.Minute), fsrs.Rating(1+(day+i)%4))
+			for i, c := range cards {
+				rate(t, s, u, itemFor(t, s, u, "d", c.id), now.Add(time.Duration(i)*time.Minute), c.r)
 			}
 		}
 		if day == 5 {
@@ -37,13 +45,13 @@ func fill(t *testing.T, s *Store) {
 		}
 		now = now.Add(24 * time.Hour)
 	}
-	q := queue(t, s, "ann", now.Add(40*24*time.Hour), QueueOptions{})
-	if len(q.Items) < 2 {
-		t.Fatalf("want cards due, got %q", ids(q.Items))
+	q := ready(t, s, "ann", now.Add(40*24*time.Hour), "")
+	if len(q) < 2 {
+		t.Fatalf("want cards due, got %q", ids(q))
 	}
-	sus := q.Items[0].State
+	sus := q[0].State
 	sus.Suspended = true
-	if _, err := s.Record("ann", Change{Card: q.Items[0].Card.Key(), Time: now, Action: ActSuspend, Before: q.Items[0].State, HadState: q.Items[0].HadState, After: sus}); err != nil {
+	if _, err := s.Record("ann", Change{Card: q[0].Card.Key(), Time: now, Action: ActSuspend, Before: q[0].State, HadState: q[0].HadState, After: sus}); err != nil {
 		t.Fatal(err)
 	}
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"}))
@@ -123,8 +131,8 @@ func TestBackupRestore(t *testing.T) {
 	}
 	before := dump(t, s, "ann")
 	// More reviews after the backup: restoring would lose them.
-	q := queue(t, s, "bob", t0.Add(200*24*time.Hour), QueueOptions{})
-	rate(t, s, "bob", q.Items[0], t0.Add(200*24*time.Hour), fsrs.Good)
+	q := ready(t, s, "bob", t0.Add(200*24*time.Hour), "")
+	rate(t, s, "bob", q[0], t0.Add(200*24*time.Hour), fsrs.Good)
 	path := s.Path()
 	s.Close()
 	err := Restore(path, bk, false, Options{})
@@ -153,8 +161,8 @@ func TestReparentKeepsIndex(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}))
-	q := queue(t, s, "ann", t0, QueueOptions{})
-	for _, it := range q.Items {
+	q := ready(t, s, "ann", t0, "")
+	for _, it := range q {
 		rate(t, s, "ann", it, t0, fsrs.Easy)
 	}
 	r := mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b", Parent: "a", Kind: deck.KindFollowUp}))

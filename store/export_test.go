@@ -16,12 +16,12 @@ func TestEachExportKeepsReviewsOfExportedCards(t *testing.T) {
 	utcUser(t, s, "ann")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"x"}}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
 	mustImport(t, s, testDeck("e", deck.Card{ID: "z"}))
-	for _, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
+	for _, it := range ready(t, s, "ann", t0, "") {
 		rate(t, s, "ann", it, t0, fsrs.Good)
 	}
 	// c is retired, with its history; z is rated again.
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"x"}}, deck.Card{ID: "b"}))
-	it := queue(t, s, "ann", t0.Add(30*24*3600e9), QueueOptions{Deck: "e"}).Items[0]
+	it := ready(t, s, "ann", t0.Add(30*24*3600e9), "e")[0]
 	rate(t, s, "ann", it, t0.Add(30*24*3600e9), fsrs.Good)
 
 	for _, tc := range []struct {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,16 +191,13 @@ func testMigrateSchema1(t *testing.T, fixture string) {
 	if users, _ := s.Users(); fmt.Sprint(users) != "[ann bob]" {
 		t.Fatalf("users after upgrade: %v", users)
 	}
-	// The upgraded due index serves the queue, siblings and all.
-	if st, err := s.Status("ann", t0.Add(300*24*time.Hour)); err != nil || st.Total.Review == 0 {
-		t.Fatalf("status after upgrade: %+v %v", st, err)
+	// The upgraded due index lists review cards, and reviews go on in
+	// the upgraded file.
+	q := ready(t, s, "ann", t0.Add(300*24*time.Hour), "")
+	if len(q) == 0 || !slices.ContainsFunc(q, func(it item) bool { return it.State.State == fsrs.Review }) {
+		t.Fatalf("no review card due in the upgraded database: %q", ids(q))
 	}
-	// Reviews go on in the upgraded file.
-	q := queue(t, s, "ann", t0.Add(300*24*time.Hour), QueueOptions{})
-	if len(q.Items) == 0 {
-		t.Fatal("nothing due in the upgraded database")
-	}
-	rate(t, s, "ann", q.Items[0], t0.Add(300*24*time.Hour), fsrs.Good)
+	rate(t, s, "ann", q[0], t0.Add(300*24*time.Hour), fsrs.Good)
 	if r, _ := s.Check(); len(r.Problems) != 0 {
 		t.Fatalf("after a rating: %v", r.Problems)
 	}
@@ -238,7 +236,7 @@ func bloatedStore(t *testing.T) *Store {
 		cards = append(cards, deck.Card{ID: fmt.Sprintf("c%04d", i), Back: big})
 	}
 	mustImport(t, s, testDeck("d", cards...))
-	rate(t, s, "ann", queue(t, s, "ann", t0, QueueOptions{}).Items[0], t0, fsrs.Good)
+	rate(t, s, "ann", ready(t, s, "ann", t0, "")[0], t0, fsrs.Good)
 	for i := range cards {
 		cards[i].Back = "short"
 	}

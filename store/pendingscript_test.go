@@ -18,17 +18,29 @@ func pendingScript(t *testing.T, s *Store, settle func()) {
 	utcUser(t, s, "bob")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "a.f", Parent: "a"}, deck.Card{ID: "b"},
 		deck.Card{ID: "c"}, deck.Card{ID: "e"}))
+	// The ratings the queue of that srs gave each user, day by day: a
+	// first pass, then 30 minutes later the learning cards come back.
+	type step struct {
+		id string
+		at time.Duration // after the start of the pass
+		r  fsrs.Rating
+	}
+	days := []struct{ first, later []step }{
+		{[]step{{"a", 0, 1}, {"b", time.Minute, 2}, {"c", 2 * time.Minute, 3}, {"e", 3 * time.Minute, 4}},
+			[]step{{"a", 0, 3}, {"b", time.Minute, 3}, {"c", 2 * time.Minute, 3}}},
+		{[]step{{"a", 0, 2}, {"b", time.Minute, 3}}, []step{{"a", 0, 3}}},
+		{[]step{{"c", 0, 3}, {"a", time.Minute, 4}, {"a.f", 2 * time.Minute, 1}}, []step{{"a.f", 0, 3}}},
+		{[]step{{"a.f", 0, 4}}, nil},
+	}
 	now := t0
-	for day := range 4 {
+	for day, d := range days {
 		for _, u := range []string{"ann", "bob"} {
-			q := queue(t, s, u, now, QueueOptions{})
-			for i, it := range q.Items {
-				rate(t, s, u, it, now.Add(time.Duration(i)*time.Minute), fsrs.Rating(1+(day+i)%4))
+			for _, st := range d.first {
+				rate(t, s, u, itemFor(t, s, u, "d", st.id), now.Add(st.at), st.r)
 			}
-			// Learning cards come back within the day.
 			later := now.Add(30 * time.Minute)
-			for i, it := range queue(t, s, u, later, QueueOptions{}).Items {
-				rate(t, s, u, it, later.Add(time.Duration(i)*time.Minute), fsrs.Good)
+			for _, st := range d.later {
+				rate(t, s, u, itemFor(t, s, u, "d", st.id), later.Add(st.at), st.r)
 			}
 		}
 		if day == 1 {

@@ -24,7 +24,7 @@ func TestReadOnlySeesEveryRating(t *testing.T) {
 	}
 	utcUser(t, s, "ann")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
-	for i, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
+	for i, it := range ready(t, s, "ann", t0, "") {
 		rate(t, s, "ann", it, t0.Add(time.Duration(i)*time.Minute), fsrs.Good)
 	}
 	if err := s.Close(); err != nil {
@@ -61,7 +61,7 @@ func TestStateOfDamagedUser(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann")
 	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}))
-	rate(t, s, "ann", queue(t, s, "ann", t0, QueueOptions{}).Items[0], t0, fsrs.Good)
+	rate(t, s, "ann", ready(t, s, "ann", t0, "")[0], t0, fsrs.Good)
 	if _, had, err := s.State("nobody", "d", "a"); had || err != nil {
 		t.Fatalf("state for a user not yet created: had %v, %v", had, err)
 	}

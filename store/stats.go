@@ -26,7 +26,6 @@ type Stats struct {
 	Target          float64    `json:"desired_retention"`
 	RetentionSample int        `json:"retention_sample"`
 	Activity        []DayCount `json:"activity"` // last 14 days, oldest first
-	Forecast        []DayCount `json:"forecast"` // reviews due on each of the next 7 days, today first
 	Weakest         []TagScore `json:"weakest"`  // tags with the lowest retention in the last 90 days
 	Cards           struct {
 		New       int `json:"new"` // not yet introduced
@@ -52,9 +51,10 @@ type TagScore struct {
 // minTagReviews keeps a tag with a handful of reviews off the weakest list.
 const minTagReviews = 5
 
-// Stats reads the user's log (one pass over the last 90 days), states
-// and due index. It is the one query that walks history, and it is only
-// asked for on demand.
+// Stats reads the user's log (one pass over the last 90 days) and
+// states. It is the one query that walks history, and it is only asked
+// for on demand. What is due (today and the forecast) is package
+// queue's.
 func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 	st := &Stats{User: user}
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -163,20 +163,6 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 		})
 		if len(st.Weakest) > 5 {
 			st.Weakest = st.Weakest[:5]
-		}
-		// Forecast: the due index up to a week ahead.
-		for i := 0; i < 7; i++ {
-			st.Forecast = append(st.Forecast, DayCount{Day: days(i)})
-		}
-		dc := ub.due.Cursor()
-		limit := dueUpTo(days(7))
-		for k, _ := dc.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = dc.Next() {
-			due, _, _ := parseDueKey(k)
-			i := 0
-			for i < 6 && !due.Before(st.Forecast[i+1].Day) {
-				i++
-			}
-			st.Forecast[i].Count++ // overdue cards count for today
 		}
 		st.Cards.New = ub.new.Stats().KeyN
 		return ub.state.ForEach(func(_, v []byte) error {

@@ -34,6 +34,10 @@
 //	    new/<deck>\x00<pos BE8>       card id
 //	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
 //	                           entries with the same t
+//	    decksettings/<deck>    JSON DeckSettings: the user's own limits for
+//	                           a deck; the bucket appears with the first
+//	                           one set. No history: they change no
+//	                           schedule, so a rebuild never needs them
 //	    pending                schemas 3 and 4 only: ratings not yet in
 //	                           log/ nor applied; the upgrades to 4 and 5
 //	                           keep them and delete it (migrate_pending.go)
@@ -55,8 +59,11 @@
 //     history is older by nature; it only ever gives cards the user has
 //     no state for, so each card's entries still replay in order.
 //
-// Queries never scan all cards: what is due is a range scan of due/ up to
-// the end of the user's day, and new cards come from the front of new/.
+// The store keeps and reads; it decides nothing about a user's day.
+// Reader offers the views package queue builds the day from, and none of
+// them scans all cards: what is due is a range scan of due/, new cards
+// come from the front of a deck's part of new/, and the day's log is a
+// range scan of log/.
 //
 // # Locking
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
@@ -67,10 +68,11 @@ func runLines(env *Env, sess *review.Session) error {
 				return finish()
 			}
 			if r, isRating := fsrs.ParseRating(line); isRating {
+				pressed := time.Now() // the line read: the answer time ends here
 				if !revealed {
 					printBack(env, c)
 				}
-				if err := rateLine(env, sess, c, r); err != nil {
+				if err := rateLine(env, sess, c, r, pressed); err != nil {
 					return err
 				}
 				break card
@@ -142,8 +144,8 @@ func (l *lineReader) next() (string, bool) {
 
 // rateLine records a rating; a card skipped because another session
 // changed it is reported and the session goes on.
-func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating) error {
-	st, err := sess.Answer(c, r)
+func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating, pressed time.Time) error {
+	st, err := sess.Answer(c, r, pressed)
 	if errors.Is(err, review.ErrSkipped) {
 		fmt.Fprintln(env.IO.Out, err)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/review"
 	"github.com/srs-tool/srs/store"
 )
@@ -55,7 +56,7 @@ func runReview(o *reviewOptions) error {
 	sess := review.New(review.Config{
 		Open:  o.Env.Open,
 		User:  o.Env.User,
-		Queue: store.QueueOptions{Deck: o.Deck, Tag: o.Tag},
+		Queue: queue.Options{Deck: o.Deck, Tag: o.Tag},
 		Now:   o.Env.Now,
 	})
 	if !o.Lines && o.Env.IO.InTTY && o.Env.IO.OutTTY {
@@ -92,7 +93,7 @@ func buttons(c *review.Card) string {
 	return b.String()
 }
 
-func countsLine(c store.Counts) string {
+func countsLine(c queue.Counts) string {
 	return fmt.Sprintf("new %d · learning %d · review %d", c.New, c.Learning, c.Review)
 }
 
@@ -106,7 +107,7 @@ func summaryText(s review.Summary, now time.Time) string {
 			count(s.Cards, "card"), count(s.Reviewed, "rating"), s.Time.Round(time.Second), s.ByRating[1], s.ByRating[2], s.ByRating[3], s.ByRating[4])
 	}
 	fmt.Fprintf(&b, "\nLeft today: %s.", countsLine(s.Counts))
-	if s.Counts == (store.Counts{}) && !s.NextDue.IsZero() && s.Zone != nil {
+	if s.Counts == (queue.Counts{}) && !s.NextDue.IsZero() && s.Zone != nil {
 		fmt.Fprintf(&b, " Next card due %s.", fsrs.FormatWhen(s.NextDue, now, s.Zone))
 	}
 	if len(s.Skipped) > 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -22,16 +23,31 @@ func statsCommand(env **Env) *cli.Command {
 	}
 }
 
+// statsJSON is `srs stats --json`: the history the store keeps, with
+// today as the queue counts it and the forecast.
+type statsJSON struct {
+	*store.Stats
+	DueToday queue.Counts     `json:"due_today"` // what today holds, as srs status counts it
+	Forecast []store.DayCount `json:"forecast"`  // cards due on each of the next 7 days, today first
+}
+
 func runStats(env *Env, asJSON bool) error {
 	now := env.Now()
-	var st *store.Stats
+	var st statsJSON
 	var loc *time.Location
 	if err := env.with(func(s *store.Store) (err error) {
-		if st, err = s.Stats(env.User, now); err != nil {
+		if st.Stats, err = s.Stats(env.User, now); err != nil {
 			return err
 		}
-		loc, err = userZone(s, env.User)
-		return err
+		return s.Read(env.User, func(r *store.Reader) error {
+			t, err := queue.Build(r, now, queue.Options{})
+			if err != nil {
+				return err
+			}
+			loc, st.DueToday = t.Scheduler.Location(), t.Counts
+			st.Forecast, err = queue.Forecast(r, t, 7)
+			return err
+		})
 	}); err != nil {
 		return err
 	}
@@ -59,6 +75,9 @@ func runStats(env *Env, asJSON bool) error {
 			name = "today"
 		}
 		fc = append(fc, fmt.Sprintf("%s %d", name, d.Count))
+		if i == 0 && st.DueToday.New > 0 {
+			fc[0] += fmt.Sprintf(" (+%d new)", st.DueToday.New)
+		}
 	}
 	fmt.Fprintf(out, "due, next 7 days: %s\n", strings.Join(fc, ", "))
 	if len(st.Weakest) > 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -31,45 +32,52 @@ func statusCommand(env **Env) *cli.Command {
 	}
 }
 
+// statusJSON is `srs status --json`. The contract's keys new, learning
+// and review sit at the top level (the totals), with the per-deck
+// breakdown beside them.
+type statusJSON struct {
+	queue.Counts
+	User    string             `json:"user"`
+	Now     time.Time          `json:"now"`
+	DayEnd  time.Time          `json:"day_end"`
+	Total   queue.Counts       `json:"total"`
+	DoneNew int                `json:"done_new"`
+	DoneRev int                `json:"done_review"`
+	NextDue time.Time          `json:"next_due,omitzero"`
+	Decks   []queue.DeckCounts `json:"decks"`
+}
+
 func runStatus(o *statusOptions) error {
 	now := o.Env.Now()
-	var st *store.Status
-	var loc *time.Location
+	var t *queue.Today
 	if err := o.Env.with(func(s *store.Store) (err error) {
-		if st, err = s.Status(o.Env.User, now); err != nil {
-			return err
-		}
-		loc, err = userZone(s, o.Env.User)
+		t, err = queue.Load(s, o.Env.User, now, queue.Options{})
 		return err
 	}); err != nil {
 		return err
 	}
+	loc := t.Scheduler.Location()
 	out := o.Env.IO.Out
 	if o.JSON {
-		// The contract's keys new/learning/review sit at the top level
-		// (the totals), with the per-deck breakdown beside them.
-		v := struct {
-			store.Counts
-			*store.Status
-		}{st.Total, st}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return enc.Encode(statusJSON{Counts: t.Counts, User: o.Env.User, Now: now, DayEnd: t.Day.End, Total: t.Counts,
+			DoneNew: t.DoneNew, DoneRev: t.DoneReview, NextDue: t.NextDue, Decks: t.Decks})
 	}
-	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", st.User, fsrs.FormatTime(now, loc), fsrs.FormatTime(st.DayEnd, loc))
+	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", o.Env.User, fsrs.FormatTime(now, loc), fsrs.FormatTime(t.Day.End, loc))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "deck\tnew\tlearning\treview\t")
-	for _, d := range st.Decks {
+	for _, d := range t.Decks {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", d.Deck, d.New, d.Learning, d.Review)
 	}
-	fmt.Fprintf(tw, "total today\t%d\t%d\t%d\t\n", st.Total.New, st.Total.Learning, st.Total.Review)
+	fmt.Fprintf(tw, "total today\t%d\t%d\t%d\t\n", t.Counts.New, t.Counts.Learning, t.Counts.Review)
 	tw.Flush()
-	fmt.Fprintf(out, "\ndone today: %s, %s\n", count(st.DoneNew, "new card"), count(st.DoneRev, "review"))
+	fmt.Fprintf(out, "\ndone today: %s, %s\n", count(t.DoneNew, "new card"), count(t.DoneReview, "review"))
 	switch {
-	case st.Total.New+st.Total.Learning+st.Total.Review > 0:
+	case len(t.Show()) > 0:
 		fmt.Fprintln(out, "run `srs review` to start")
-	case !st.NextDue.IsZero():
-		fmt.Fprintf(out, "nothing due now; next card due %s\n", fsrs.FormatWhen(st.NextDue, now, loc))
+	case !t.NextDue.IsZero():
+		fmt.Fprintf(out, "nothing due now; next card due %s\n", fsrs.FormatWhen(t.NextDue, now, loc))
 	default:
 		fmt.Fprintln(out, "nothing due")
 	}

@@ -295,8 +295,11 @@ func (m *tuiModel) rate(k string) tea.Cmd {
 	}
 	r, _ := fsrs.ParseRating(k)
 	c := m.card
+	// The key press ends the card's answer time, not the write: a
+	// rating that waits for the database does not count the wait.
+	pressed := time.Now()
 	return m.do("rating "+c.Card.Deck+"/"+c.Card.ID, func() error {
-		_, err := m.sess.Answer(c, r)
+		_, err := m.sess.Answer(c, r, pressed)
 		return err
 	}, func(err error) tea.Cmd {
 		switch {

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/review"
 	"github.com/srs-tool/srs/store"
 )
@@ -76,7 +77,7 @@ func TestReviewEditMarkdownCard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sess := review.New(review.Config{Open: env.Open, User: env.User, Now: env.Now, Queue: store.QueueOptions{Deck: "k"}})
+	sess := review.New(review.Config{Open: env.Open, User: env.User, Now: env.Now, Queue: queue.Options{Deck: "k"}})
 	m := newTUI(env, sess)
 	m.runEditor = runDirect
 	d := newDriver(t, m, 80, 24)

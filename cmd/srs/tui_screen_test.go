@@ -16,8 +16,8 @@ import (
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/termmd"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/review"
-	"github.com/srs-tool/srs/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden screens in testdata/screens")
@@ -29,11 +29,11 @@ func screenCard(id, front, back string, parent *deck.Card) *review.Card {
 		kind = deck.KindFollowUp
 	}
 	c := &review.Card{
-		Item: store.Item{
+		Item: queue.Item{
 			Card:   deck.Card{ID: id, Deck: "interviews", Kind: kind, Front: front, Back: back},
 			Parent: parent,
 		},
-		Counts: store.Counts{New: 12, Learning: 3, Review: 140},
+		Counts: queue.Counts{New: 12, Learning: 3, Review: 140},
 	}
 	for i, d := range []time.Duration{5 * time.Minute, 15 * time.Minute, 24 * time.Hour, 8 * 24 * time.Hour} {
 		c.Previews[i] = fsrs.Outcome{Rating: fsrs.Rating(i + 1), Interval: d}
