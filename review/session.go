@@ -53,7 +53,11 @@ type Summary struct {
 	ByRating [5]int        // indexed by rating 1..4
 	Time     time.Duration // total answer time recorded
 	Counts   queue.Counts  // left at the end
-	NextDue  time.Time     // the next card due after the session, zero if none
+	// Finished says the queue had nothing left to show (rather than the
+	// user quitting); NextDue is then when the next card comes, zero if
+	// none ever does.
+	Finished bool
+	NextDue  time.Time
 	Skipped  []string      // cards changed by another session meanwhile
 	// Zone is the user's time zone (their time_zone setting), in which
 	// NextDue is to be shown; set once the session has asked for a card.
@@ -123,7 +127,8 @@ func (s *Session) Next() (*Card, error) {
 	s.summary.Counts = t.Counts
 	s.summary.NextDue = t.NextDue
 	s.summary.Zone = t.Scheduler.Location()
-	if len(t.Show()) == 0 {
+	s.summary.Finished = len(t.Show()) == 0
+	if s.summary.Finished {
 		return nil, nil
 	}
 	c := &Card{Item: it, Counts: t.Counts, shownAt: s.cfg.Clock(), now: now, sched: t.Scheduler}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
 
@@ -60,6 +61,7 @@ type cardsOptions struct {
 	Retired bool
 	Search  string
 	States  []string
+	Today   bool // only the cards today holds, in the order a session shows them
 }
 
 func cardsCommand(env **Env) *cli.Command {
@@ -72,6 +74,7 @@ func cardsCommand(env **Env) *cli.Command {
 			&cli.StringFlag{Name: "search", Usage: "only cards whose front, back, tags or ID contain `TEXT` (any case)"},
 			&cli.StringSliceFlag{Name: "state", Usage: "only cards in `STATE`: new, learning (relearning too), relearning, review, suspended or retired (repeat or list with commas)"},
 			&cli.BoolFlag{Name: "retired", Usage: "include retired cards"},
+			&cli.BoolFlag{Name: "today", Usage: "only the cards today holds (what srs status counts), in the order srs review shows them"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line"},
 		},
 		Action: func(c *cli.Context) error {
@@ -79,7 +82,7 @@ func cardsCommand(env **Env) *cli.Command {
 				return usageError{fmt.Errorf("cards takes no arguments (did you mean --search %s?)", c.Args().First())}
 			}
 			return runCards(&cardsOptions{Env: *env, Deck: c.String("deck"), Tag: c.String("tag"), JSON: c.Bool("json"),
-				Retired: c.Bool("retired"), Search: c.String("search"), States: c.StringSlice("state")})
+				Retired: c.Bool("retired"), Search: c.String("search"), States: c.StringSlice("state"), Today: c.Bool("today")})
 		},
 	}
 }
@@ -97,6 +100,7 @@ type cardJSON struct {
 	Reps       uint64   `json:"reps"`
 	Lapses     uint64   `json:"lapses"`
 	Suspended  bool     `json:"suspended,omitempty"`
+	Today      string   `json:"today,omitempty"` // with --today: learning, review or new, as today counts it
 }
 
 func newCardJSON(c store.StoredCard, st store.CardState, had bool) cardJSON {
@@ -142,7 +146,11 @@ func runCards(o *cardsOptions) error {
 	enc := json.NewEncoder(o.Env.IO.Out)
 	tw := tabwriter.NewWriter(o.Env.IO.Out, 0, 0, 2, ' ', 0)
 	if !o.JSON {
-		fmt.Fprintln(tw, "deck\tid\tkind\tstate\tdue\tfront")
+		if o.Today {
+			fmt.Fprintln(tw, "deck\tid\tkind\tstate\ttoday\tdue\tfront")
+		} else {
+			fmt.Fprintln(tw, "deck\tid\tkind\tstate\tdue\tfront")
+		}
 	}
 	n := 0
 	err := o.Env.with(func(s *store.Store) error {
@@ -155,9 +163,12 @@ func runCards(o *cardsOptions) error {
 		if err != nil {
 			return err
 		}
-		return s.EachCardState(o.Env.User, filter, func(c store.StoredCard, st store.CardState, had bool) error {
+		line := func(c store.StoredCard, st store.CardState, had bool, today queue.Kind) error {
 			n++
 			v := newCardJSON(c, st, had)
+			if today != 0 {
+				v.Today = today.String()
+			}
 			if o.JSON {
 				return enc.Encode(v)
 			}
@@ -166,16 +177,62 @@ func runCards(o *cardsOptions) error {
 			if v.Due != "" && (status != store.StatusSuspended && status != store.StatusRetired) {
 				due = fsrs.FormatTime(st.Due, loc)
 			}
+			if o.Today {
+				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Deck, c.ID, c.Kind, status, v.Today, due, truncate(c.Front, 60))
+				return err
+			}
 			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Deck, c.ID, c.Kind, status, due, truncate(c.Front, 60))
 			return err
+		}
+		if !o.Today {
+			return s.EachCardState(o.Env.User, filter, func(c store.StoredCard, st store.CardState, had bool) error {
+				return line(c, st, had, 0)
+			})
+		}
+		// Today's cards, as status counts them (the session over all
+		// decks), in the session's order; the filters narrow the list.
+		t, err := queue.Load(s, o.Env.User, o.Env.Now(), queue.Options{})
+		if err != nil {
+			return err
+		}
+		kinds := map[string]queue.Kind{}
+		for _, sl := range t.Cards {
+			kinds[sl.Card] = sl.Kind
+		}
+		type row struct {
+			c   store.StoredCard
+			st  store.CardState
+			had bool
+		}
+		rows := map[string]row{}
+		err = s.EachCardState(o.Env.User, filter, func(c store.StoredCard, st store.CardState, had bool) error {
+			if _, ok := kinds[c.Key()]; ok {
+				rows[c.Key()] = row{c, st, had}
+			}
+			return nil
 		})
+		if err != nil {
+			return err
+		}
+		for _, sl := range t.Cards {
+			if r, ok := rows[sl.Card]; ok {
+				if err := line(r.c, r.st, r.had, sl.Kind); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if n == 0 && !o.JSON && (o.Search != "" || len(filter.Status) > 0 || o.Tag != "") {
+	if n == 0 && !o.JSON && (o.Search != "" || len(filter.Status) > 0 || o.Tag != "" || o.Today) {
 		tw.Flush()
-		fmt.Fprintln(o.Env.IO.ErrOut, "srs: no cards match")
+		if o.Today {
+			fmt.Fprintln(o.Env.IO.ErrOut, "srs: nothing left today")
+		} else {
+			fmt.Fprintln(o.Env.IO.ErrOut, "srs: no cards match")
+		}
 		return nil
 	}
 	return tw.Flush()

@@ -107,7 +107,7 @@ func summaryText(s review.Summary, now time.Time) string {
 			count(s.Cards, "card"), count(s.Reviewed, "rating"), s.Time.Round(time.Second), s.ByRating[1], s.ByRating[2], s.ByRating[3], s.ByRating[4])
 	}
 	fmt.Fprintf(&b, "\nLeft today: %s.", countsLine(s.Counts))
-	if s.Counts == (queue.Counts{}) && !s.NextDue.IsZero() && s.Zone != nil {
+	if s.Finished && !s.NextDue.IsZero() && s.Zone != nil {
 		fmt.Fprintf(&b, " Next card due %s.", fsrs.FormatWhen(s.NextDue, now, s.Zone))
 	}
 	if len(s.Skipped) > 0 {

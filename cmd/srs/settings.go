@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,17 +20,35 @@ import (
 func settingsCommand(env **Env) *cli.Command {
 	return &cli.Command{
 		Name:      "settings",
-		Usage:     "show or change your scheduling settings",
+		Usage:     "show or change your scheduling settings, or a deck's limits",
 		ArgsUsage: "[KEY=VALUE...]",
 		Description: "Keys: desired_retention (0-1), maximum_interval (days), new_per_day, reviews_per_day,\n" +
 			"learning_steps and relearning_steps (durations, e.g. 1m,10m,1d), day_start_hour (0-23),\n" +
-			"time_zone (IANA name, empty for the machine's), fuzz (true/false).\n" +
-			"Changes apply from now on; reviews already made keep the settings they were made under.",
-		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+			"time_zone (IANA name, empty for the machine's), fuzz (true/false), new_order (round-robin or deck),\n" +
+			"new_ignores_review_limit (true/false).\n" +
+			"Changes apply from now on; reviews already made keep the settings they were made under.\n" +
+			"With --deck D: that deck's own new_per_day and reviews_per_day (empty: yours apply again),\n" +
+			"under your own limits over all decks.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "deck", Usage: "show or change the limits of this deck"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
+		},
 		Action: func(c *cli.Context) error {
+			if d := c.String("deck"); d != "" {
+				return runDeckSettings(*env, d, c.Args().Slice(), c.Bool("json"))
+			}
 			return runSettings(*env, c.Args().Slice(), c.Bool("json"))
 		},
 	}
+}
+
+// cutSetting splits a KEY=VALUE argument.
+func cutSetting(a string) (key, val string, err error) {
+	key, val, ok := strings.Cut(a, "=")
+	if !ok {
+		return "", "", usageError{fmt.Errorf("settings: %q is not KEY=VALUE", a)}
+	}
+	return strings.TrimSpace(key), strings.TrimSpace(val), nil
 }
 
 func runSettings(env *Env, args []string, asJSON bool) error {
@@ -38,11 +59,11 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 		}
 		if len(args) > 0 {
 			for _, a := range args {
-				key, val, ok := strings.Cut(a, "=")
-				if !ok {
-					return usageError{fmt.Errorf("settings: %q is not KEY=VALUE", a)}
+				key, val, err := cutSetting(a)
+				if err != nil {
+					return err
 				}
-				if err := setField(&st, strings.TrimSpace(key), strings.TrimSpace(val)); err != nil {
+				if err := setField(&st, key, val); err != nil {
 					return fmt.Errorf("settings: %w", err)
 				}
 			}
@@ -50,9 +71,13 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 				return fmt.Errorf("settings: %w", err)
 			}
 		}
+		decks, err := s.DeckSettings(env.User)
+		if err != nil {
+			return err
+		}
 		if asJSON {
-			return json.NewEncoder(env.IO.Out).Encode(settingsJSON{Settings: st,
-				LearningSteps: stepList(st.LearningSteps), RelearningSteps: stepList(st.RelearningSteps)})
+			return json.NewEncoder(env.IO.Out).Encode(settingsJSON{Settings: st, NewOrder: newOrder(st),
+				LearningSteps: stepList(st.LearningSteps), RelearningSteps: stepList(st.RelearningSteps), Decks: decks})
 		}
 		tw := tabwriter.NewWriter(env.IO.Out, 0, 0, 2, ' ', 0)
 		zone := st.TimeZone
@@ -64,6 +89,8 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 			{"maximum_interval", strconv.Itoa(st.MaximumInterval) + " days"},
 			{"new_per_day", strconv.Itoa(st.NewPerDay)},
 			{"reviews_per_day", strconv.Itoa(st.ReviewsPerDay)},
+			{"new_order", newOrder(st)},
+			{"new_ignores_review_limit", strconv.FormatBool(st.NewIgnoresReviewLimit)},
 			{"learning_steps", steps(st.LearningSteps)},
 			{"relearning_steps", steps(st.RelearningSteps)},
 			{"day_start_hour", strconv.Itoa(st.DayStartHour)},
@@ -73,8 +100,108 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 		} {
 			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
 		}
+		for _, name := range slices.Sorted(maps.Keys(decks)) {
+			fmt.Fprintf(tw, "deck %s\t%s\n", name, deckLimits(decks[name]))
+		}
 		return tw.Flush()
 	})
+}
+
+// newOrder is the user's new_order, the default named.
+func newOrder(st fsrs.Settings) string { return cmp.Or(st.NewOrder, fsrs.NewOrderRoundRobin) }
+
+// deckLimits lists the limits a deck has of its own.
+func deckLimits(d store.DeckSettings) string {
+	var parts []string
+	if d.NewPerDay != nil {
+		parts = append(parts, "new_per_day "+strconv.Itoa(*d.NewPerDay))
+	}
+	if d.ReviewsPerDay != nil {
+		parts = append(parts, "reviews_per_day "+strconv.Itoa(*d.ReviewsPerDay))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// deckSettingsJSON is `srs settings --deck D --json`: the deck's own
+// limits (null where the user's apply) and the user's.
+type deckSettingsJSON struct {
+	Deck              string `json:"deck"`
+	NewPerDay         *int   `json:"new_per_day"`
+	ReviewsPerDay     *int   `json:"reviews_per_day"`
+	UserNewPerDay     int    `json:"user_new_per_day"`
+	UserReviewsPerDay int    `json:"user_reviews_per_day"`
+}
+
+// runDeckSettings shows or changes a deck's own limits. They need no
+// history (they change no schedule), so they are stored as they are now.
+func runDeckSettings(env *Env, name string, args []string, asJSON bool) error {
+	return env.with(func(s *store.Store) error {
+		if _, err := s.DeckInfo(name); err != nil {
+			return err
+		}
+		st, err := s.Settings(env.User)
+		if err != nil {
+			return err
+		}
+		all, err := s.DeckSettings(env.User)
+		if err != nil {
+			return err
+		}
+		d := all[name]
+		if len(args) > 0 {
+			for _, a := range args {
+				key, val, err := cutSetting(a)
+				if err != nil {
+					return err
+				}
+				if err := setDeckField(&d, key, val); err != nil {
+					return fmt.Errorf("settings --deck %s: %w", name, err)
+				}
+			}
+			if err := s.SetDeckSettings(env.User, name, d, env.Now()); err != nil {
+				return fmt.Errorf("settings --deck %s: %w", name, err)
+			}
+		}
+		if asJSON {
+			return json.NewEncoder(env.IO.Out).Encode(deckSettingsJSON{Deck: name, NewPerDay: d.NewPerDay, ReviewsPerDay: d.ReviewsPerDay,
+				UserNewPerDay: st.NewPerDay, UserReviewsPerDay: st.ReviewsPerDay})
+		}
+		limit := func(own *int, user int) string {
+			if own == nil {
+				return strconv.Itoa(user) + " (yours: the deck has no limit of its own)"
+			}
+			return fmt.Sprintf("%d (under yours of %d over all decks)", *own, user)
+		}
+		tw := tabwriter.NewWriter(env.IO.Out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "deck\t%s\n", name)
+		fmt.Fprintf(tw, "new_per_day\t%s\n", limit(d.NewPerDay, st.NewPerDay))
+		fmt.Fprintf(tw, "reviews_per_day\t%s\n", limit(d.ReviewsPerDay, st.ReviewsPerDay))
+		return tw.Flush()
+	})
+}
+
+// setDeckField sets one of a deck's limits from text; an empty value
+// removes it, so the user's own applies again.
+func setDeckField(d *store.DeckSettings, key, val string) error {
+	var p **int
+	switch key {
+	case "new_per_day":
+		p = &d.NewPerDay
+	case "reviews_per_day":
+		p = &d.ReviewsPerDay
+	default:
+		return fmt.Errorf("%q is not a deck setting (a deck has new_per_day and reviews_per_day; the rest are yours: srs settings)", key)
+	}
+	if val == "" {
+		*p = nil
+		return nil
+	}
+	n, err := strconv.Atoi(val)
+	if err != nil {
+		return fmt.Errorf("%s %q: not a whole number", key, val)
+	}
+	*p = &n
+	return d.Validate()
 }
 
 // weightsInForce says which FSRS-6 weights schedule the user's reviews:
@@ -100,8 +227,10 @@ func weightsInForce(st fsrs.Settings) string {
 // strings a user types ("1m", "1d"), not nanoseconds.
 type settingsJSON struct {
 	fsrs.Settings
-	LearningSteps   []string `json:"learning_steps"`
-	RelearningSteps []string `json:"relearning_steps"`
+	NewOrder        string                        `json:"new_order"` // the default named
+	LearningSteps   []string                      `json:"learning_steps"`
+	RelearningSteps []string                      `json:"relearning_steps"`
+	Decks           map[string]store.DeckSettings `json:"decks,omitempty"` // each deck's own limits
 }
 
 func steps(ds []time.Duration) string { return strings.Join(stepList(ds), ",") }
@@ -184,6 +313,12 @@ func setField(st *fsrs.Settings, key, val string) error {
 		}
 	case "time_zone":
 		st.TimeZone = val
+	case "new_order":
+		st.NewOrder = val
+	case "new_ignores_review_limit":
+		if st.NewIgnoresReviewLimit, err = strconv.ParseBool(val); err != nil {
+			return fmt.Errorf("%s %q: want true or false", key, val)
+		}
 	case "fuzz":
 		if st.Fuzz, err = strconv.ParseBool(val); err != nil {
 			return fmt.Errorf("%s %q: want true or false", key, val)
