@@ -70,13 +70,13 @@ func key(card string) string {
 
 // view is what a Today says, for comparing two.
 type view struct {
-	Counts     queue.Counts
-	Decks      []queue.DeckCounts
-	Cards      []queue.Slot
-	Show       []queue.Slot
-	NextDue    time.Time
-	Done       [2]int
-	DayStart   time.Time
+	Counts   queue.Counts
+	Decks    []queue.DeckCounts
+	Cards    []queue.Slot
+	Show     []queue.Slot
+	NextDue  time.Time
+	Done     [2]int
+	DayStart time.Time
 }
 
 func viewOf(t *queue.Today) view {

@@ -58,7 +58,7 @@ type Summary struct {
 	// none ever does.
 	Finished bool
 	NextDue  time.Time
-	Skipped  []string      // cards changed by another session meanwhile
+	Skipped  []string // cards changed by another session meanwhile
 	// Zone is the user's time zone (their time_zone setting), in which
 	// NextDue is to be shown; set once the session has asked for a card.
 	Zone *time.Location
