@@ -159,3 +159,64 @@ func TestSummaryCountsCardsAndRatings(t *testing.T) {
 		t.Errorf("summary zone %v, want the user's UTC", z)
 	}
 }
+
+// The time recorded for a card runs from when it was shown to the key
+// press the caller passes, not to when Answer runs (which may have
+// waited for the database); it is capped at MaxAnswerTime.
+func TestAnswerTimeEndsAtTheKeyPress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "srs.db")
+	open := func() (*store.Store, error) { return store.Open(path, store.Options{Now: t0}) }
+	err := store.With(open, func(s *store.Store) error {
+		d := &deck.Deck{Name: "d", Source: "d.md"}
+		for _, id := range []string{"a", "b", "c"} {
+			d.Cards = append(d.Cards, deck.Card{ID: id, Deck: "d", Kind: deck.KindBasic, Front: id, Back: id})
+		}
+		if _, err := s.ImportDeck(d, store.ImportOptions{Now: t0}); err != nil {
+			return err
+		}
+		return s.EnsureUser("ann", t0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // the real clock, moved by hand
+	sess := New(Config{Open: open, User: "ann", Now: func() time.Time { return t0 }, Clock: func() time.Time { return real }})
+	for _, tc := range []struct {
+		think, wait time.Duration // shown to key press, key press to Answer
+		pressed     bool          // the caller passes the key press
+		want        time.Duration
+	}{
+		{7 * time.Second, 30 * time.Second, true, 7 * time.Second},
+		{10 * time.Minute, 0, true, MaxAnswerTime},
+		{4 * time.Second, 3 * time.Second, false, 7 * time.Second}, // no key press given: now
+	} {
+		c, err := sess.Next()
+		if err != nil || c == nil {
+			t.Fatalf("next: %v %v", c, err)
+		}
+		real = real.Add(tc.think)
+		pressed := real
+		real = real.Add(tc.wait)
+		if !tc.pressed {
+			pressed = time.Time{}
+		}
+		before := sess.Summary().Time
+		if _, err := sess.Answer(c, fsrs.Easy, pressed); err != nil {
+			t.Fatal(err)
+		}
+		if got := sess.Summary().Time - before; got != tc.want {
+			t.Errorf("thought %v, waited %v: recorded %v, want %v", tc.think, tc.wait, got, tc.want)
+		}
+	}
+	err = store.With(open, func(s *store.Store) error {
+		var got []time.Duration
+		err := s.EachEntry("ann", false, func(e store.Entry) error { got = append(got, e.Duration); return nil })
+		if fmt.Sprint(got) != fmt.Sprint([]time.Duration{7 * time.Second, MaxAnswerTime, 7 * time.Second}) {
+			t.Errorf("logged durations %v", got)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
