@@ -1,0 +1,104 @@
+package queue_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/srs-tool/srs/bench/synth"
+	"github.com/srs-tool/srs/queue"
+	"github.com/srs-tool/srs/store"
+)
+
+// benchEnd is the synthetic collections' "today".
+var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// benchDB returns a synthetic collection (decks of 10k cards, a two-year
+// history), built once and cached in $SRS_BENCH_DIR (default: the temp
+// dir's srs-bench, shared with the store and cmd/srs benchmarks, which
+// name their files the same way).
+func benchDB(b *testing.B, cards, reviews int) string {
+	b.Helper()
+	dir := os.Getenv("SRS_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "srs-bench")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("c%d-r%d-u1.db", cards, reviews))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	b.Logf("building %s (once)", path)
+	tmp := path + ".building"
+	os.Remove(tmp)
+	if err := synth.Build(tmp, synth.Config{Cards: cards, Reviews: reviews, Users: 1, Seed: 1, End: benchEnd}); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// eachSize runs fn at 1k, 10k and 100k cards (10 reviews a card): each
+// 10× the one before, so that time growing with the collection rather
+// than with what is due shows.
+func eachSize(b *testing.B, fn func(b *testing.B, s *store.Store)) {
+	for _, cards := range []int{1000, 10000, 100000} {
+		if testing.Short() && cards > 10000 {
+			continue
+		}
+		b.Run(fmt.Sprintf("cards=%d/reviews=%d", cards, cards*10), func(b *testing.B) {
+			s, err := store.Open(benchDB(b, cards, cards*10), store.Options{Now: benchEnd})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			fn(b, s)
+		})
+	}
+}
+
+// BenchmarkBuild is what today holds (`srs status` without the process
+// around it), with the due cards it walked and the time per due card:
+// the figure that must stay flat as the collection grows.
+func BenchmarkBuild(b *testing.B) {
+	eachSize(b, func(b *testing.B, s *store.Store) {
+		var t *queue.Today
+		for b.Loop() {
+			var err error
+			if t, err = queue.Load(s, "user00", benchEnd, queue.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(t.Scanned), "due")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(t.Scanned, 1)), "ns/due")
+	})
+}
+
+// BenchmarkFirstCard is what the first card of a session waits for in
+// the store: today's queue and the first card read in full.
+func BenchmarkFirstCard(b *testing.B) {
+	eachSize(b, func(b *testing.B, s *store.Store) {
+		for b.Loop() {
+			err := s.Read("user00", func(r *store.Reader) error {
+				t, err := queue.Build(r, benchEnd, queue.Options{})
+				if err != nil {
+					return err
+				}
+				if len(t.Show()) == 0 {
+					return fmt.Errorf("nothing to show")
+				}
+				_, err = queue.LoadItem(r, t.Show()[0].Card)
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
