@@ -2,6 +2,7 @@ package fsrs
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -287,6 +288,40 @@ func TestRetrievabilityMatchesGoFSRS(t *testing.T) {
 				if math.Abs(got-want) > 1e-12 {
 					t.Errorf("w20=%v t=%v S=%v: R=%v, go-fsrs %v", w20, days, stab, got, want)
 				}
+			}
+		}
+	}
+}
+
+// Overdue orders cards as Retrievability does: a larger t/S is never a
+// higher retrievability, over random cards and weights.
+func TestOverdueOrdersAsRetrievability(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	for _, w20 := range []float64{0.1, 0.1542, 0.8} {
+		s := DefaultSettings()
+		w := gofsrs.DefaultWeights()
+		w[20] = w20
+		s.Weights = w[:]
+		sc := mustScheduler(t, s)
+		card := func() Card {
+			c := Card{State: Review, Stability: math.Exp(rng.Float64()*10 - 3), LastReview: now.Add(-time.Duration(rng.Int64N(int64(400 * 24 * time.Hour))))}
+			switch rng.IntN(20) {
+			case 0:
+				c.LastReview = time.Time{}
+			case 1:
+				c.Stability = 0
+			case 2:
+				c.LastReview = now.Add(time.Hour) // reviewed "after" now: elapsed 0
+			}
+			return c
+		}
+		for range 5000 {
+			a, b := card(), card()
+			oa, ob := Overdue(a, now), Overdue(b, now)
+			ra, rb := sc.Retrievability(a, now), sc.Retrievability(b, now)
+			if oa > ob && ra > rb || oa < ob && ra < rb {
+				t.Fatalf("w20=%v: overdue %v > %v but retrievability %v > %v (%+v, %+v)", w20, oa, ob, ra, rb, a, b)
 			}
 		}
 	}

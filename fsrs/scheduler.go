@@ -177,6 +177,19 @@ func (s *Scheduler) Retrievability(c Card, now time.Time) float64 {
 	return math.Pow(1+s.factor*days/c.Stability, -s.decay)
 }
 
+// Overdue is how far a card has gone into its forgetting curve: the time
+// since its last review over its stability, t/S, in days. The curve
+// falls as t/S grows, whatever the weights, so ordering cards by Overdue
+// (largest first) orders them by Retrievability (lowest first) without
+// computing a power for each: the queue orders thousands this way on
+// every key press. A card Retrievability gives 0 is +Inf here.
+func Overdue(c Card, now time.Time) float64 {
+	if c.State == New || c.LastReview.IsZero() || c.Stability <= 0 {
+		return math.Inf(1)
+	}
+	return max(now.Sub(c.LastReview).Hours()/24, 0) / c.Stability
+}
+
 // shift maps real times into the frame go-fsrs computes in. go-fsrs counts
 // elapsed days between UTC calendar dates; in the shifted frame a UTC date
 // is exactly one of the user's days (local time, rolled over at the

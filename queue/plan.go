@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"time"
@@ -105,25 +104,22 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 
 	// Learning cards first: they claim their groups before reviews, and
 	// carried-over ones take the review budget before reviews do.
-	type review struct {
-		d *store.Due
-		r float64
-	}
 	var learnNow, learnLater []Slot
-	var reviews []review
+	reviews := make([]review, 0, len(sn.due))
+	nowSec := now.Unix() // a time in whole seconds is after now iff its second is after now's
 	for i := range sn.due {
 		d := &sn.due[i]
 		switch {
-		case d.BuriedUntil.After(now):
+		case d.buried > nowSec:
 			held = true
-		case !d.Learning:
+		case !d.learning:
 			reviews = append(reviews, review{d: d})
-		case carriedOver(d.LastReview, sn.day) && !lim.takeReview(d.Deck()):
+		case carriedOver(timeOrZero(d.last), sn.day) && !lim.takeReview(d.deck()):
 			held = true
 		default:
-			claimed.claim(group(d.Card, d.Parent), d.Card)
-			s := Slot{Card: d.Card, Kind: Learning, Due: d.Due}
-			if d.Due.After(now) {
+			claimed.claim(group(d.card, d.parent), d.card)
+			s := Slot{Card: d.card, Kind: Learning, Due: time.Unix(d.due, 0).UTC()}
+			if d.due > nowSec {
 				learnLater = append(learnLater, s)
 			} else {
 				learnNow = append(learnNow, s)
@@ -131,30 +127,35 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 		}
 	}
 
-	// Reviews, the most forgotten first, while the budget lasts; a
-	// review whose group is taken waits for tomorrow. The sort is
-	// stable: equal retrievabilities keep the index's order.
+	// Reviews, the most forgotten first (lowest retrievability, which
+	// fsrs.Overdue orders by without computing it), while the budget
+	// lasts; a review whose group is taken waits for tomorrow. Equal
+	// ones keep the index's order. A heap yields them in that order:
+	// a day takes a couple of hundred of the thousands a heavy user may
+	// have due, and sorting them all is most of what a key press would
+	// wait for.
 	var revs []Slot
 	if len(reviews) > 0 && lim.all.review > 0 {
 		for i := range reviews {
 			d := reviews[i].d
-			reviews[i].r = sn.sched.Retrievability(fsrs.Card{State: fsrs.Review, Stability: d.Stability, LastReview: d.LastReview}, now)
+			reviews[i].r = fsrs.Overdue(fsrs.Card{State: fsrs.Review, Stability: d.stability, LastReview: timeOrZero(d.last)}, now)
+			reviews[i].i = i
 		}
-		slices.SortStableFunc(reviews, func(a, b review) int { return cmp.Compare(a.r, b.r) })
-	}
-	for _, rv := range reviews {
-		if lim.all.review <= 0 {
-			held = true // this one and the rest
-			break
+		h := reviewHeap(reviews)
+		h.init()
+		for len(h) > 0 && lim.all.review > 0 {
+			d := h.pop().d
+			g := group(d.card, d.parent)
+			if claimed.holds(g, d.card) || !lim.takeReview(d.deck()) {
+				held = true
+				continue
+			}
+			claimed.claim(g, d.card)
+			revs = append(revs, Slot{Card: d.card, Kind: Review, Due: time.Unix(d.due, 0).UTC()})
 		}
-		d := rv.d
-		g := group(d.Card, d.Parent)
-		if claimed.holds(g, d.Card) || !lim.takeReview(d.Deck()) {
-			held = true
-			continue
-		}
-		claimed.claim(g, d.Card)
-		revs = append(revs, Slot{Card: d.Card, Kind: Review, Due: d.Due})
+		held = held || len(h) > 0 // left for tomorrow
+	} else if len(reviews) > 0 {
+		held = true // no budget left today
 	}
 
 	news, err := gatherNew(r, sn, lim, claimed, now)
@@ -207,6 +208,54 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 		t.Decks = append(t.Decks, DeckCounts{Deck: name, Counts: *per[name]})
 	}
 	return t, nil
+}
+
+// review is a review card due today, and how it is ordered.
+type review struct {
+	d *dueCard
+	r float64 // fsrs.Overdue: the larger, the more forgotten
+	i int     // its place in the index, among equals
+}
+
+// reviewHeap is a binary heap of reviews, the most forgotten on top.
+type reviewHeap []review
+
+func (h reviewHeap) before(a, b int) bool {
+	return h[a].r > h[b].r || h[a].r == h[b].r && h[a].i < h[b].i
+}
+
+func (h reviewHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h reviewHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h.before(r, l) {
+			m = r
+		}
+		if !h.before(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (h *reviewHeap) pop() review {
+	old := *h
+	top := old[0]
+	n := len(old) - 1
+	old[0] = old[n]
+	*h = old[:n]
+	h.down(0)
+	return top
 }
 
 // gatherNew takes today's new cards: each deck's first eligible ones in

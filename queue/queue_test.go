@@ -1,6 +1,8 @@
 package queue_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -408,5 +410,45 @@ func TestKeysAreDeckKeys(t *testing.T) {
 	f.deck("d", "a")
 	if s := f.today(t0, queue.Options{}).Show(); len(s) != 1 || s[0].Card != deck.Key("d", "a") || s[0].Kind != queue.New {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// Reviews come most forgotten first: the day's limit takes those of
+// lowest retrievability, in that order.
+func TestReviewsMostForgottenFirst(t *testing.T) {
+	f := newFixture(t, func(s *fsrs.Settings) { s.ReviewsPerDay = 15; s.NewPerDay = 0 })
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ids []string
+	for i := range 40 {
+		ids = append(ids, fmt.Sprintf("c%02d", i))
+	}
+	f.deck("d", ids...)
+	for _, id := range ids {
+		stab := 1 + rng.Float64()*30
+		due := dayStart(-rng.IntN(20))
+		f.set("d/"+id, t0.Add(-30*24*time.Hour), fsrs.Card{State: fsrs.Review, Stability: stab, Difficulty: 5, Due: due,
+			LastReview: due.Add(-time.Duration(rng.IntN(40*24)) * time.Hour), Reps: 2})
+	}
+	q := f.today(t0, queue.Options{})
+	if q.Counts.Review != 15 || len(q.Show()) != 15 {
+		t.Fatalf("%+v", q.Counts)
+	}
+	sched := q.Scheduler
+	r := func(card string) float64 {
+		st, _ := f.state(key(card))
+		return sched.Retrievability(st.Card, t0)
+	}
+	taken := map[string]bool{}
+	for i, s := range q.Show() {
+		taken[s.Card] = true
+		if i > 0 && r(q.Show()[i-1].Card) > r(s.Card) {
+			t.Errorf("%s (R %.4f) after %s (R %.4f)", s.Card, r(s.Card), q.Show()[i-1].Card, r(q.Show()[i-1].Card))
+		}
+	}
+	last := r(q.Show()[14].Card)
+	for _, id := range ids {
+		if c := deck.Key("d", id); !taken[c] && r(c) < last {
+			t.Errorf("%s (R %.4f) left out while one of R %.4f was taken", id, r(c), last)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ type snapshot struct {
 	decks    []string // the decks today is about, in name order
 	sched    *fsrs.Scheduler
 	day      fsrs.Day
-	due      []store.Due      // due before the day ends, matching opt, in index order
+	due      []dueCard        // due before the day ends, matching opt, in index order
 	after    time.Time        // the first due at or after the day's end; zero if none
 	done     map[string]*done // per deck, what was done today
 	claimed  claims           // sibling groups rated, buried or suspended today
@@ -70,9 +71,10 @@ func read(r *store.Reader, now time.Time, opt Options) (*snapshot, error) {
 	if err := sn.readLog(r, now); err != nil {
 		return nil, err
 	}
+	deckPrefix := opt.Deck + "\x00"
 	err = r.EachDue(time.Time{}, sn.day.End, func(d store.Due) error {
 		sn.scanned++
-		if opt.Deck != "" && !strings.HasPrefix(d.Card, opt.Deck+"\x00") {
+		if opt.Deck != "" && !strings.HasPrefix(d.Card, deckPrefix) {
 			return nil
 		}
 		if opt.Tag != "" {
@@ -81,7 +83,7 @@ func read(r *store.Reader, now time.Time, opt Options) (*snapshot, error) {
 				return err
 			}
 		}
-		sn.due = append(sn.due, d)
+		sn.due = append(sn.due, newDueCard(d))
 		return nil
 	})
 	if err != nil {
@@ -104,12 +106,9 @@ func (sn *snapshot) readLog(r *store.Reader, now time.Time) error {
 	err := r.EachLog(sn.day.Start, end, func(e store.Entry) error {
 		parent, ok := parents[e.Card]
 		if !ok {
-			m, found, err := r.Meta(e.Card)
-			if err != nil {
+			var err error
+			if parent, _, err = r.Parent(e.Card); err != nil {
 				return err
-			}
-			if found {
-				parent = m.Parent
 			}
 			parents[e.Card] = parent
 		}
@@ -184,24 +183,57 @@ func deckOf(card string) string {
 func (sn *snapshot) applied(r *store.Reader, e store.Entry, parent string) error {
 	sn.version = r.Version()
 	sn.note(e, parent)
-	sn.due = slices.DeleteFunc(sn.due, func(d store.Due) bool { return d.Card == e.Card })
+	sn.due = slices.DeleteFunc(sn.due, func(d dueCard) bool { return d.card == e.Card })
 	d, ok, err := r.DueEntry(e.Card)
 	if err != nil || !ok {
 		return err
 	}
 	if d.Due.Before(sn.day.End) {
-		i, _ := slices.BinarySearchFunc(sn.due, d, indexOrder)
-		sn.due = slices.Insert(sn.due, i, d)
+		dc := newDueCard(d)
+		i, _ := slices.BinarySearchFunc(sn.due, dc, indexOrder)
+		sn.due = slices.Insert(sn.due, i, dc)
 	} else if sn.after.IsZero() || d.Due.Before(sn.after) {
 		sn.after = d.Due
 	}
 	return nil
 }
 
-// indexOrder is the due index's own order: due time, then card key.
-func indexOrder(a, b store.Due) int {
-	if c := a.Due.Compare(b.Due); c != 0 {
-		return c
+// dueCard is a due-index entry as a snapshot keeps it: compact (times
+// in the index's whole seconds), because a heavy user has thousands of
+// cards due and every Build keeps them all.
+type dueCard struct {
+	card, parent string
+	due          int64 // Unix seconds
+	last, buried int64 // Unix seconds; 0 for none
+	stability    float64
+	learning     bool
+}
+
+func newDueCard(d store.Due) dueCard {
+	return dueCard{card: d.Card, parent: d.Parent, due: d.Due.Unix(), last: unixOrZero(d.LastReview),
+		buried: unixOrZero(d.BuriedUntil), stability: d.Stability, learning: d.Learning}
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
 	}
-	return strings.Compare(a.Card, b.Card)
+	return t.Unix()
+}
+
+func timeOrZero(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+func (d *dueCard) deck() string { return deckOf(d.card) }
+
+// indexOrder is the due index's own order: due time, then card key.
+func indexOrder(a, b dueCard) int {
+	if a.due != b.due {
+		return cmp.Compare(a.due, b.due)
+	}
+	return strings.Compare(a.card, b.card)
 }

@@ -223,6 +223,33 @@ func (r *Reader) Meta(card string) (c StoredCard, ok bool, err error) {
 	return StoredCard{Card: m.card(cardText{}).Card, Retired: m.Retired}, true, nil
 }
 
+// Parent is the id of a card's parent (the question a follow-up
+// belongs to), "" for none; ok is false for a card that does not exist.
+// It decodes only as much of the card's record as that takes: the queue
+// asks it of every card rated today.
+func (r *Reader) Parent(card string) (parent string, ok bool, err error) {
+	v := r.tx.Bucket(bCards).Get([]byte(card))
+	if v == nil {
+		return "", false, nil
+	}
+	if len(v) > 0 && v[0] == '{' { // a JSON record of before schema 3
+		m, err := decodeMeta(card, v)
+		return m.Parent, err == nil, err
+	}
+	d := &decoder{b: v}
+	if ver := d.byte("card version"); d.err == nil && ver != metaV1 {
+		return "", false, fmt.Errorf("card %q: %w: card record version %d", card, ErrBadRecord, ver)
+	}
+	d.bytes("card id", maxKeyLen)
+	d.bytes("card deck", maxKeyLen)
+	d.bytes("card kind", maxKeyLen)
+	p := d.bytes("card parent", maxKeyLen)
+	if d.err != nil {
+		return "", false, fmt.Errorf("card %q: %w", card, d.err)
+	}
+	return string(p), true, nil
+}
+
 // Card is a card with its text; ok is false for a card that does not
 // exist.
 func (r *Reader) Card(card string) (c StoredCard, ok bool, err error) {
