@@ -117,7 +117,7 @@ func bigStore(t *testing.T) *Store {
 		cards = append(cards, deck.Card{ID: fmt.Sprintf("c%04d", i)})
 	}
 	mustImport(t, s, testDeck("d", cards...))
-	for _, it := range queue(t, s, "ann", t0, QueueOptions{}).Items {
+	for _, it := range ready(t, s, "ann", t0, "") {
 		rate(t, s, "ann", it, t0, fsrs.Good)
 	}
 	return s
