@@ -2,10 +2,7 @@ package queue_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/srs-tool/srs/bench/synth"
 	"github.com/srs-tool/srs/queue"
@@ -13,32 +10,14 @@ import (
 )
 
 // benchEnd is the synthetic collections' "today".
-var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+var benchEnd = synth.End
 
 // benchDB returns a synthetic collection (decks of 10k cards, a two-year
-// history), built once and cached in $SRS_BENCH_DIR (default: the temp
-// dir's srs-bench, shared with the store and cmd/srs benchmarks, which
-// name their files the same way).
+// history), built once and cached for every package's benchmarks.
 func benchDB(b *testing.B, cards, reviews int) string {
 	b.Helper()
-	dir := os.Getenv("SRS_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "srs-bench")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("c%d-r%d-u1.db", cards, reviews))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	b.Logf("building %s (once)", path)
-	tmp := path + ".building"
-	os.Remove(tmp)
-	if err := synth.Build(tmp, synth.Config{Cards: cards, Reviews: reviews, Users: 1, Seed: 1, End: benchEnd}); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	path, err := synth.Cached(cards, reviews, 1, b.Logf)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return path

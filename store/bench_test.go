@@ -17,7 +17,7 @@ import (
 )
 
 // benchEnd is the synthetic collections' "today".
-var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+var benchEnd = synth.End
 
 // sizes are the collections benchmarks run at: each 10× the one before,
 // so that time growing with collection size (rather than with what is
@@ -25,28 +25,11 @@ var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 var sizes = []struct{ cards, reviews int }{{1000, 10000}, {10000, 100000}, {100000, 1000000}}
 
 // benchDB returns a synthetic database of the given size, built once and
-// cached in $SRS_BENCH_DIR (default: the temp dir) because the largest
-// takes a minute to simulate.
+// cached for every package's benchmarks.
 func benchDB(b *testing.B, cards, reviews, users int) string {
 	b.Helper()
-	dir := os.Getenv("SRS_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "srs-bench")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("c%d-r%d-u%d.db", cards, reviews, users))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	b.Logf("building %s (once)", path)
-	tmp := path + ".building"
-	os.Remove(tmp)
-	if err := synth.Build(tmp, synth.Config{Cards: cards, Reviews: reviews, Users: users, Seed: 1, End: benchEnd}); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	path, err := synth.Cached(cards, reviews, users, b.Logf)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return path

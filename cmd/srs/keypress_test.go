@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,32 +15,15 @@ import (
 	"github.com/srs-tool/srs/store"
 )
 
-// benchEnd is the synthetic collections' "today" (bench/gen's default).
-var benchEnd = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+// benchEnd is the synthetic collections' "today".
+var benchEnd = synth.End
 
-// benchCollection returns a synthetic collection, built once and cached in
-// $SRS_BENCH_DIR (default: the temp dir's srs-bench, shared with the store
-// package's benchmarks, which name their files the same way).
+// benchCollection returns a synthetic collection, built once and cached
+// for every package's benchmarks (synth.Cached).
 func benchCollection(b *testing.B, cards, reviews int) string {
 	b.Helper()
-	dir := os.Getenv("SRS_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "srs-bench")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("c%d-r%d-u1.db", cards, reviews))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	b.Logf("building %s (once)", path)
-	tmp := path + ".building"
-	os.Remove(tmp)
-	if err := synth.Build(tmp, synth.Config{Cards: cards, Reviews: reviews, Users: 1, Seed: 1, End: benchEnd}); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	path, err := synth.Cached(cards, reviews, 1, b.Logf)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return path
