@@ -59,6 +59,10 @@ type Entry struct {
 	Before   CardState
 	HadState bool
 	After    CardState
+	// Mock marks a rating given in a mock interview (srs mock) rather
+	// than a review session. It is scheduled as any rating; the mark
+	// only says where it came from.
+	Mock bool
 }
 
 // Time is when the entry was made.
@@ -70,6 +74,17 @@ func (e Entry) Time() time.Time { return e.Key.Time() }
 const (
 	stateV1 = 1
 	entryV1 = 1
+	// entryV2 is entryV1 followed by a uvarint of flags (entryMock).
+	// An entry with no flags is still written as entryV1, so the log of
+	// a user who never took a mock interview is what schema 5 wrote,
+	// byte for byte, and a rebuild leaves it alone.
+	entryV2 = 2
+)
+
+// Log entry flags (entryV2).
+const (
+	entryMock  = 1 << iota // Entry.Mock
+	entryFlags = entryMock // every flag this schema knows
 )
 
 // Bounds that decoders enforce; a record outside them is corrupt.
@@ -226,7 +241,15 @@ func (d *decoder) state() CardState {
 
 func encodeEntry(e Entry) []byte {
 	b := make([]byte, 0, 160)
-	b = append(b, entryV1, byte(e.Action), byte(e.Rating))
+	var flags uint64
+	if e.Mock {
+		flags |= entryMock
+	}
+	version := byte(entryV1)
+	if flags != 0 {
+		version = entryV2
+	}
+	b = append(b, version, byte(e.Action), byte(e.Rating))
 	b = binary.AppendUvarint(b, uint64(e.Duration/time.Millisecond))
 	b = binary.AppendUvarint(b, uint64(len(e.Card)))
 	b = append(b, e.Card...)
@@ -239,7 +262,11 @@ func encodeEntry(e Entry) []byte {
 	}
 	after := encodeState(e.After)
 	b = binary.AppendUvarint(b, uint64(len(after)))
-	return append(b, after...)
+	b = append(b, after...)
+	if version == entryV2 {
+		b = binary.AppendUvarint(b, flags)
+	}
+	return b
 }
 
 // entryCard is the card key of an encoded entry, read without decoding
@@ -265,8 +292,9 @@ func decodeEntry(key, b []byte) (Entry, error) {
 	}
 	e.Key = k
 	d := &decoder{b: b}
-	if v := d.byte("entry version"); d.err == nil && v != entryV1 {
-		d.fail(fmt.Sprintf("entry version %d", v))
+	version := d.byte("entry version")
+	if d.err == nil && version != entryV1 && version != entryV2 {
+		d.fail(fmt.Sprintf("entry version %d", version))
 	}
 	e.Action = Action(d.byte("action"))
 	if d.err == nil && (e.Action < ActRate || e.Action > ActSet) {
@@ -295,6 +323,16 @@ func decodeEntry(key, b []byte) (Entry, error) {
 		e.After, err = decodeState(after)
 		if err != nil {
 			return e, err
+		}
+	}
+	if version == entryV2 {
+		flags := d.uvarint("entry flags")
+		if d.err == nil && flags&^entryFlags != 0 {
+			d.fail(fmt.Sprintf("entry flags %#x", flags))
+		}
+		e.Mock = flags&entryMock != 0
+		if e.Mock && e.Action != ActRate {
+			d.fail("entry flags: mock on a " + e.Action.String())
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {

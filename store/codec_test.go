@@ -73,6 +73,7 @@ func FuzzDecodeEntry(f *testing.F) {
 	k := newLogKey(st.LastReview, 1)
 	f.Add(k[:], encodeEntry(Entry{Card: "d\x00a", Action: ActRate, Rating: fsrs.Good, HadState: true, Before: st, After: st}))
 	f.Add(k[:], encodeEntry(Entry{Card: "d\x00b", Action: ActSuspend, After: st}))
+	f.Add(k[:], encodeEntry(Entry{Card: "d\x00c", Action: ActRate, Rating: fsrs.Again, HadState: true, Before: st, After: st, Mock: true}))
 	f.Add([]byte{1, 2}, []byte{1, 1, 3})
 	f.Fuzz(func(t *testing.T, key, b []byte) {
 		e, err := decodeEntry(key, b)
@@ -87,6 +88,53 @@ func FuzzDecodeEntry(f *testing.F) {
 			t.Fatalf("round trip: %+v -> %+v (%v)", e, e2, err)
 		}
 	})
+}
+
+// TestEntryMockFlag: a mock interview's rating round-trips with its mark
+// (entry version 2); every other entry is written as schema 5 wrote it
+// (version 1, no flags), so old logs and new agree byte for byte and an
+// old entry reads as not mock; flags this schema does not know, or a
+// mock mark on anything but a rating, are refused as corrupt.
+func TestEntryMockFlag(t *testing.T) {
+	st := sampleState()
+	k := newLogKey(st.LastReview, 0)
+	plain := Entry{Key: k, Card: "d\x00a", Action: ActRate, Rating: fsrs.Good, Duration: 1500 * time.Millisecond, HadState: true, Before: st, After: st}
+	mock := plain
+	mock.Mock = true
+	pb, mb := encodeEntry(plain), encodeEntry(mock)
+	if pb[0] != entryV1 || mb[0] != entryV2 {
+		t.Fatalf("versions: plain %d, mock %d; want %d and %d", pb[0], mb[0], entryV1, entryV2)
+	}
+	// A mock entry is the plain one with version 2 and the flags after.
+	if !bytes.Equal(mb[1:len(mb)-1], pb[1:]) || mb[len(mb)-1] != entryMock {
+		t.Fatalf("mock entry %x is not plain entry %x plus flags", mb, pb)
+	}
+	for _, want := range []Entry{plain, mock} {
+		got, err := decodeEntry(k[:], encodeEntry(want))
+		if err != nil || got != want {
+			t.Fatalf("round trip: %+v (%v), want %+v", got, err, want)
+		}
+	}
+	// A version-1 entry as schema 5 wrote it, byte by byte: not mock.
+	old := []byte{entryV1, byte(ActRate), byte(fsrs.Good), 0, 3, 'd', 0, 'a', 0}
+	after := encodeState(st)
+	old = append(append(old, byte(len(after))), after...)
+	if e, err := decodeEntry(k[:], old); err != nil || e.Mock || e.Rating != fsrs.Good || e.After != st {
+		t.Fatalf("schema-5 entry: %+v, %v", e, err)
+	}
+	bad := map[string][]byte{
+		"unknown flag":       append(append([]byte{}, mb[:len(mb)-1]...), 2),
+		"no flags":           mb[:len(mb)-1],
+		"trailing bytes":     append(append([]byte{}, mb...), 0),
+		"version 3":          append([]byte{3}, mb[1:]...),
+		"mock on a suspend":  encodeEntry(Entry{Card: "d\x00a", Action: ActSuspend, After: st, Mock: true}),
+		"flags in version 1": append(append([]byte{}, pb...), entryMock),
+	}
+	for name, b := range bad {
+		if _, err := decodeEntry(k[:], b); !errors.Is(err, ErrBadRecord) {
+			t.Errorf("%s: decoded (%v), want ErrBadRecord", name, err)
+		}
+	}
 }
 
 func FuzzDecodeDue(f *testing.F) {

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Each change to
 // the layout bumps it and appends a migration below.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrations[v] upgrades a database at schema v to v+1, each in a
 // transaction of its own that also records the new version: an upgrade
@@ -24,6 +24,7 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	2: upgradeV3,
 	3: upgradeV4,
 	4: upgradeV5,
+	5: upgradeV6,
 }
 
 // migrate brings a database from schema from up to SchemaVersion.
@@ -166,6 +167,14 @@ func upgradeV4(tx *bolt.Tx, _ time.Time) error {
 	var res RebuildResult
 	return rebuildAll(tx, &res)
 }
+
+// upgradeV6 (schema 5 to 6) changes nothing stored: schema 6 adds log
+// entries of version 2 (entryV2, a flags field that marks a mock
+// interview's ratings), and every entry schema 5 wrote still reads as
+// it is. The bump makes a schema-5 srs, which would stop at the first
+// such entry in the middle of a command (status reads today's log),
+// refuse the file as made by a newer srs instead.
+func upgradeV6(*bolt.Tx, time.Time) error { return nil }
 
 // reencode rewrites every value of b through conv, in key order (which
 // keeps bbolt's node writes cheap).

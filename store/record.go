@@ -25,6 +25,7 @@ type Change struct {
 	Before   CardState
 	HadState bool // false when the card had no state (never seen)
 	After    CardState
+	Mock     bool // a rating given in a mock interview (Entry.Mock)
 }
 
 // Record writes a change in one transaction: the log entry, the card's
@@ -56,6 +57,9 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
 	if c.Action < ActRate || c.Action > ActSet {
 		return key, fmt.Errorf("unknown action %d", c.Action)
 	}
+	if c.Mock && c.Action != ActRate {
+		return key, fmt.Errorf("a %s cannot be a mock interview's: only ratings are", c.Action)
+	}
 	cur, had, err := ub.getState(c.Card)
 	if err != nil {
 		return key, err
@@ -68,7 +72,7 @@ func (ub *userBuckets) record(tx *bolt.Tx, c Change) (LogKey, error) {
 		return key, err
 	}
 	e := Entry{Card: c.Card, Action: c.Action, Rating: c.Rating, Duration: c.Duration,
-		Before: c.Before, HadState: c.HadState, After: c.After}
+		Before: c.Before, HadState: c.HadState, After: c.After, Mock: c.Mock}
 	key = ub.nextLogKey(c.Time)
 	return key, ub.log.Put(key[:], encodeEntry(e))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,4 +215,70 @@ func TestNoGrowthFromUndoOrReimport(t *testing.T) {
 	if txAfter != txBefore || size() != before {
 		t.Errorf("unchanged re-imports wrote: tx %d -> %d, size %d -> %d", txBefore, txAfter, before, size())
 	}
+}
+
+// TestMockRatingLogged: a mock interview's rating is logged with its
+// mark and applied as any rating (state and due index); a rebuild
+// replays it to the same state and keeps the mark; only a rating can
+// carry the mark.
+func TestMockRatingLogged(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}))
+	q := ready(t, s, "ann", t0, "")
+	rate(t, s, "ann", q[0], t0, fsrs.Good) // an ordinary rating first
+	st, had, err := s.State("ann", "d", "b")
+	if err != nil || had {
+		t.Fatalf("d/b: had %v, %v; want never seen", had, err)
+	}
+	sched, err := fsrs.NewScheduler(mustSettings(t, s, "ann"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Minute)
+	c := st.Card
+	c.Due = now
+	next, err := sched.Next(c, now, fsrs.Hard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Record("ann", Change{Card: deck.Key("d", "b"), Time: now, Action: ActRate, Rating: fsrs.Hard,
+		Duration: 70 * time.Second, Before: st, After: CardState{Card: next}, Mock: true}); err != nil {
+		t.Fatal(err)
+	}
+	var marks []bool
+	s.EachEntry("ann", false, func(e Entry) error { marks = append(marks, e.Mock); return nil })
+	if !reflect.DeepEqual(marks, []bool{false, true}) {
+		t.Fatalf("mock marks in the log: %v, want [false true]", marks)
+	}
+	if got, _, _ := s.State("ann", "d", "b"); got.Card != next {
+		t.Fatalf("state after a mock rating %+v, want %+v", got.Card, next)
+	}
+	before := dump(t, s, "ann")
+	res, err := s.Rebuild()
+	if err != nil || res.Fixed != 0 {
+		t.Fatalf("rebuild: %+v, %v", res, err)
+	}
+	if !sameDump(before, dump(t, s, "ann")) {
+		t.Fatal("rebuild changed what a mock rating wrote")
+	}
+	if r, err := s.Check(); err != nil || len(r.Problems) != 0 {
+		t.Fatalf("doctor after a mock rating: %+v, %v", r, err)
+	}
+	got, _, _ := s.State("ann", "d", "b")
+	after := got
+	after.Suspended = true
+	if _, err := s.Record("ann", Change{Card: deck.Key("d", "b"), Time: now, Action: ActSuspend, Before: got, HadState: true,
+		After: after, Mock: true}); err == nil || !strings.Contains(err.Error(), "only ratings") {
+		t.Fatalf("a mock suspend: %v, want refused", err)
+	}
+}
+
+func mustSettings(t *testing.T, s *Store, user string) fsrs.Settings {
+	t.Helper()
+	st, err := s.Settings(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
