@@ -223,6 +223,34 @@ func (r *Reader) Meta(card string) (c StoredCard, ok bool, err error) {
 	return StoredCard{Card: m.card(cardText{}).Card, Retired: m.Retired}, true, nil
 }
 
+// EachMeta calls fn for every card of deckName ("" for every deck)
+// without its text, as Meta gives it, with its position (the order it
+// was added in: a question's follow-ups in their source's order), in key
+// order; fn returning ErrStop ends the walk early. Retired cards are
+// passed too, marked.
+func (r *Reader) EachMeta(deckName string, fn func(c StoredCard, pos uint64) error) error {
+	c := r.tx.Bucket(bCards).Cursor()
+	var prefix []byte
+	k, v := c.First()
+	if deckName != "" {
+		prefix = []byte(deckName + "\x00")
+		k, v = c.Seek(prefix)
+	}
+	for ; k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		m, err := decodeMeta(string(k), v)
+		if err != nil {
+			return err
+		}
+		if err := fn(StoredCard{Card: m.card(cardText{}).Card, Retired: m.Retired}, m.Pos); err != nil {
+			if err == ErrStop {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // Parent is the id of a card's parent (the question a follow-up
 // belongs to), "" for none; ok is false for a card that does not exist.
 // It decodes only as much of the card's record as that takes: the queue
