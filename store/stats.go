@@ -20,6 +20,7 @@ type Stats struct {
 	Week       int           `json:"last_7_days"` // ratings in the last 7 days, today included
 	Month      int           `json:"last_30_days"`
 	TimeMonth  time.Duration `json:"time_last_30_days_ns"`
+	MockMonth  int           `json:"mock_last_30_days"` // of Month, ratings given in mock interviews
 	// Retention is true retention over the last 30 days: the share of
 	// reviews of cards in the Review state that were not rated Again.
 	Retention       float64    `json:"retention"`
@@ -100,6 +101,9 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 			if !t.Before(monthStart) {
 				st.Month++
 				st.TimeMonth += e.Duration
+				if e.Mock {
+					st.MockMonth++
+				}
 				if !t.Before(weekStart) {
 					st.Week++
 				}

@@ -57,6 +57,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 		},
 		Commands: []*cli.Command{
 			reviewCommand(&env),
+			mockCommand(&env),
 			statusCommand(&env),
 			decksCommand(&env),
 			cardsCommand(&env),

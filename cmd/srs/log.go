@@ -41,6 +41,7 @@ type logJSON struct {
 	DueTo      string  `json:"due_after"`
 	Stability  float64 `json:"stability_after"`
 	Difficulty float64 `json:"difficulty_after"`
+	Mock       bool    `json:"mock,omitempty"` // a rating given in a mock interview
 }
 
 func newLogJSON(e store.Entry) logJSON {
@@ -52,7 +53,19 @@ func newLogJSON(e store.Entry) logJSON {
 	return logJSON{Key: e.Key.String(), Time: e.Time().UTC().Format(time.RFC3339Nano), Deck: d, ID: id,
 		Action: e.Action.String(), Rating: int(e.Rating), DurationMS: e.Duration.Milliseconds(),
 		StateFrom: before, StateTo: stateName(e.After), DueTo: e.After.Due.UTC().Format(time.RFC3339),
-		Stability: e.After.Stability, Difficulty: e.After.Difficulty}
+		Stability: e.After.Stability, Difficulty: e.After.Difficulty, Mock: e.Mock}
+}
+
+// didName is what an entry did, as the log listings say it: the action,
+// or the rating, marked "(mock)" when given in a mock interview.
+func didName(e store.Entry) string {
+	if e.Action != store.ActRate {
+		return e.Action.String()
+	}
+	if e.Mock {
+		return ratingName(e.Rating) + " (mock)"
+	}
+	return ratingName(e.Rating)
 }
 
 func runLog(env *Env, limit int, asJSON bool) error {
@@ -91,10 +104,7 @@ func runLog(env *Env, limit int, asJSON bool) error {
 	fmt.Fprintln(tw, "time\tcard\tdid\ttook\tnow\tdue")
 	for _, e := range entries {
 		d, id := deck.SplitKey(e.Card)
-		did := e.Action.String()
-		if e.Action == store.ActRate {
-			did = ratingName(e.Rating)
-		}
+		did := didName(e)
 		due := "-"
 		if e.After.State != fsrs.New {
 			due = fsrs.FormatTime(e.After.Due, loc)

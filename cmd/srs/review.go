@@ -81,9 +81,12 @@ func ratingName(r fsrs.Rating) string {
 
 // buttons renders the four ratings with their next intervals, as Anki
 // labels them: "1 Again <10m  2 Hard 1d  3 Good 3d  4 Easy 8d".
-func buttons(c *review.Card) string {
+func buttons(c *review.Card) string { return previewButtons(c.Previews) }
+
+// previewButtons are the four ratings with their next intervals.
+func previewButtons(p [4]fsrs.Outcome) string {
 	var b strings.Builder
-	for i, o := range c.Previews {
+	for i, o := range p {
 		if i > 0 {
 			b.WriteString("   ")
 		}

@@ -180,10 +180,7 @@ func (v *shown) stateLine(status store.CardStatus) string {
 func writeHistory(w io.Writer, entries []store.Entry, loc *time.Location, indent string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, e := range entries {
-		did := e.Action.String()
-		if e.Action == store.ActRate {
-			did = ratingName(e.Rating)
-		}
+		did := didName(e)
 		after := stateName(e.After)
 		if e.After.Suspended {
 			after = "suspended"

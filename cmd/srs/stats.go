@@ -59,6 +59,9 @@ func runStats(env *Env, asJSON bool) error {
 	}
 	fmt.Fprintf(out, "%s: %s of %s today, %d in 7 days, %d in 30 days (%s)\n",
 		st.User, count(st.Today, "rating"), count(st.TodayCards, "card"), st.Week, st.Month, st.TimeMonth.Round(time.Minute))
+	if st.MockMonth > 0 {
+		fmt.Fprintf(out, "mock interviews, last 30 days: %s\n", count(st.MockMonth, "rating"))
+	}
 	if st.RetentionSample > 0 {
 		fmt.Fprintf(out, "retention, last 30 days: %.0f%% of %s of learned cards (desired %.0f%%)\n",
 			st.Retention*100, count(st.RetentionSample, "review"), st.Target*100)
