@@ -67,6 +67,19 @@ func sessionInput(rng *rand.Rand) string {
 	return b.String()
 }
 
+// mockInput is what a user types in a mock interview: a reveal and a
+// rating per card, maybe an early stop.
+func mockInput(rng *rand.Rand) string {
+	var b strings.Builder
+	for range 3 + rng.IntN(12) {
+		fmt.Fprintf(&b, "\n%d\n", 1+rng.IntN(4))
+	}
+	if rng.IntN(2) == 0 {
+		b.WriteString("q\n")
+	}
+	return b.String()
+}
+
 var (
 	headerRE = regexp.MustCompile(`(?m)^── \S+ · \S+ · (\S+) ── new (\d+) · learning (\d+) · review (\d+)$`)
 	leftRE   = regexp.MustCompile(`Left today: new (\d+) · learning (\d+) · review (\d+)\.(?: Next card due (.*)\.)?`)
@@ -83,7 +96,8 @@ func atoi(t *testing.T, s string) int {
 // TestCountsAgree: over random collections (the guide and up to three
 // imported decks, follow-ups, random limits per user and per deck,
 // either new_order) and random histories (sessions of random ratings,
-// buries, suspends and early quits over a week), at the start of a
+// buries, suspends and early quits over a week, and mock interviews,
+// whose ratings are reviews like any other), at the start of a
 // session `srs status`, `srs stats` (due today and the forecast's today),
 // `srs cards --today` and the session's header say the same; a session
 // that rates every card Good then shows exactly the reviews and new cards
@@ -125,6 +139,9 @@ func TestCountsAgree(t *testing.T) {
 			now := start
 			for range 10 {
 				c.run(now, sessionInput(rng), "review")
+				if rng.IntN(4) == 0 { // a mock interview: ratings like any other
+					c.run(now, mockInput(rng), "mock", "--seed", fmt.Sprint(rng.IntN(1000)))
+				}
 				if rng.IntN(2) == 0 { // back later the same day
 					c.run(now.Add(time.Duration(20+rng.IntN(200))*time.Minute), sessionInput(rng), "review")
 				}
