@@ -32,8 +32,10 @@
 //	                           what the queue needs, so counting and
 //	                           ordering what is due reads nothing else.
 //	    new/<deck>\x00<pos BE8>       card id
-//	    log/<t BE8><seq BE4>   binary logEntry; t in Unix ns, seq orders
-//	                           entries with the same t
+//	    log/<t BE8><seq BE4>   binary Entry (codec.go); t in Unix ns, seq
+//	                           orders entries with the same t. Version 2
+//	                           (schema 6) adds flags: a mock interview's
+//	                           rating
 //	    decksettings/<deck>    JSON DeckSettings: the user's own limits for
 //	                           a deck; the bucket appears with the first
 //	                           one set. No history: they change no
