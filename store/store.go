@@ -40,6 +40,11 @@
 //	                           a deck; the bucket appears with the first
 //	                           one set. No history: they change no
 //	                           schedule, so a rebuild never needs them
+//	    plans/<id BE8>         JSON Plan: a date the user prepares for
+//	                           (srs plan); the bucket appears with the
+//	                           first. No history: a plan moves no card's
+//	                           due (the queue shows cards early), so a
+//	                           rebuild never needs it (plan.go)
 //	    pending                schemas 3 and 4 only: ratings not yet in
 //	                           log/ nor applied; the upgrades to 4 and 5
 //	                           keep them and delete it (migrate_pending.go)
