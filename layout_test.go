@@ -22,10 +22,11 @@ var imports = []struct {
 	pkg string
 	may []string
 }{
-	{"cmd/srs", []string{"review", "queue", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
-	{"bench/...", []string{"bench/...", "review", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
+	{"cmd/srs", []string{"review", "queue", "prep", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
+	{"bench/...", []string{"bench/...", "review", "prep", "history", "content", "deck", "deck/...", "fsrs", "fsrs/...", "store", "internal/..."}},
 	{"review", []string{"queue", "deck", "fsrs", "store"}},
-	{"queue", []string{"deck", "fsrs", "store"}},
+	{"queue", []string{"prep", "deck", "fsrs", "store"}},
+	{"prep", []string{"history", "deck", "fsrs", "store"}},
 	{"history", []string{"deck", "fsrs", "fsrs/...", "store"}},
 	{"content", []string{"deck"}},
 	{"deck/formats", []string{"deck", "deck/markdown", "deck/ankitext", "deck/apkg"}},

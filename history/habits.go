@@ -84,3 +84,34 @@ func (h Habits) Apply(cfg *optimize.SimConfig) {
 	cfg.ReviewRatingProb = h.PassRating
 	cfg.StateRatingCosts = h.Seconds
 }
+
+// AnswerSeconds is how long a user's answer takes, in seconds, from
+// times measured: their mean pulled toward prior (what a card of the kind
+// is thought to take) by n/(n+50), n the times measured, as Habits pulls
+// each figure toward the population's. Times of 20 minutes or more are
+// breaks and left out; zero times (imported reviews carry none) too.
+func AnswerSeconds(times []time.Duration, prior float64) float64 {
+	var sum time.Duration
+	n := 0
+	for _, d := range times {
+		if d > 0 && d < 20*time.Minute {
+			sum += d
+			n++
+		}
+	}
+	if n == 0 {
+		return prior
+	}
+	return Blend(sum.Seconds()/float64(n), n, prior)
+}
+
+// Blend is a user's own figure, the mean of n measurements, pulled
+// toward prior by n/(n+50), as Habits pulls each of its figures toward
+// the population's.
+func Blend(mean float64, n int, prior float64) float64 {
+	if n <= 0 {
+		return prior
+	}
+	w := float64(n) / float64(n+smoothing)
+	return w*mean + (1-w)*prior
+}

@@ -311,3 +311,25 @@ func TestReadWorkload(t *testing.T) {
 		t.Error("a workload of no cards")
 	}
 }
+
+func TestAnswerSeconds(t *testing.T) {
+	for _, tc := range []struct {
+		times []time.Duration
+		want  float64
+	}{
+		{nil, 60},
+		{[]time.Duration{0, 30 * time.Minute}, 60},                // nothing measured: the prior
+		{[]time.Duration{10 * time.Second}, (10 + 50*60) / 51.0}, // one answer moves it little
+	} {
+		if got := AnswerSeconds(tc.times, 60); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%v: %v, want %v", tc.times, got, tc.want)
+		}
+	}
+	many := make([]time.Duration, 5000)
+	for i := range many {
+		many[i] = 20 * time.Second
+	}
+	if got := AnswerSeconds(many, 60); math.Abs(got-20) > 0.5 {
+		t.Errorf("5000 answers of 20 s: %v", got)
+	}
+}

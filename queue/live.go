@@ -42,8 +42,9 @@ func (l *Live) Today(r *store.Reader, now time.Time) (*Today, error) {
 		sn = nil
 	case r.Version() == sn.version:
 		// Nothing written since: the same data.
-	case p != nil && r.Version() == p.version && p.version == sn.version+1 && sn.day.Contains(p.e.Time()):
-		// One write since, the session's own.
+	case p != nil && r.Version() == p.version && p.version == sn.version+1 && sn.day.Contains(p.e.Time()) && len(sn.plans) == 0:
+		// One write since, the session's own. (A plan's day depends on
+		// its whole scope, which a rating moves: read again.)
 		if err := sn.applied(r, p.e, p.parent); err != nil {
 			l.sn = nil
 			return nil, err

@@ -157,11 +157,18 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 	} else if len(reviews) > 0 {
 		held = true // no budget left today
 	}
-
-	news, err := gatherNew(r, sn, lim, claimed, now)
+	// A plan's new cards, and on its final days the cards it reviews
+	// ahead of their due (prep.go); then the user's own new cards.
+	ahead, news, err := takePlan(r, sn, lim, claimed, now)
 	if err != nil {
 		return nil, err
 	}
+	revs = append(revs, ahead...)
+	own, err := gatherNew(r, sn, lim, claimed, now)
+	if err != nil {
+		return nil, err
+	}
+	news = append(news, own...)
 
 	t.Counts = Counts{New: len(news), Learning: len(learnNow) + len(learnLater), Review: len(revs)}
 	t.Cards = slices.Concat(learnNow, revs, news, learnLater)
@@ -273,7 +280,7 @@ func gatherNew(r *store.Reader, sn *snapshot, lim *limits, claimed claims, now t
 			continue
 		}
 		err := r.EachNew(name, func(card string) error {
-			ok, err := eligible(r, sn, card, claimed, now)
+			ok, err := eligible(r, sn, card, claimed, now, true)
 			if err != nil || !ok {
 				return err
 			}
@@ -325,15 +332,17 @@ func gatherNew(r *store.Reader, sn *snapshot, lim *limits, claimed claims, now t
 }
 
 // eligible reports whether a card of the new index can be introduced
-// today, and claims its group if so: it matches the tag asked for, is
-// not buried, no sibling was taken or acted on today, and a follow-up's
-// question has reached the Review state.
-func eligible(r *store.Reader, sn *snapshot, card string, claimed claims, now time.Time) (bool, error) {
+// today, and claims its group if so: it is not buried, no sibling was
+// taken or acted on today, and a follow-up's question has reached the
+// Review state. Among the user's own new cards (own), it also matches
+// the tag asked for and is no active plan's (a plan introduces its
+// cards itself, takePlanNew).
+func eligible(r *store.Reader, sn *snapshot, card string, claimed claims, now time.Time, own bool) (bool, error) {
 	m, ok, err := r.Meta(card)
 	if err != nil || !ok || m.Retired {
 		return false, err
 	}
-	if sn.opt.Tag != "" && !slices.Contains(m.Tags, sn.opt.Tag) {
+	if own && (sn.opt.Tag != "" && !slices.Contains(m.Tags, sn.opt.Tag) || sn.owned != nil && sn.owned(&m.Card)) {
 		return false, nil
 	}
 	g := group(card, m.Parent)

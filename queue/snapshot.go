@@ -29,6 +29,10 @@ type snapshot struct {
 	claimed  claims           // sibling groups rated, buried or suspended today
 	future   bool             // the log has entries after now (a clock gone back)
 	scanned  int              // due-index entries read
+	// plans are the user's plans whose date is ahead, by date (prep.go);
+	// owned reports whether a card is one of theirs.
+	plans []*planDay
+	owned func(*deck.Card) bool
 }
 
 // done is what a deck did today, as the limits count it.
@@ -93,6 +97,9 @@ func read(r *store.Reader, now time.Time, opt Options) (*snapshot, error) {
 		return nil, err
 	} else if ok {
 		sn.after = at
+	}
+	if err := sn.readPlans(r, now); err != nil {
+		return nil, err
 	}
 	return sn, nil
 }

@@ -29,6 +29,7 @@ var ErrNoPlan = errors.New("no such plan")
 // unlike settings it keeps no history: a rebuild never needs it.
 type Plan struct {
 	ID      uint64    `json:"id"`
+	Name    string    `json:"name,omitempty"`   // what the user calls it ("staff loop")
 	Date    string    `json:"date"`             // YYYY-MM-DD, a day of the user's calendar
 	Deck    string    `json:"deck,omitempty"`   // "" for every deck
 	Loops   []string  `json:"loops,omitempty"`  // loop:NAME tags, any of them
@@ -54,6 +55,9 @@ func (p Plan) Validate() error {
 	}
 	if !(p.Target > 0 && p.Target < 1) {
 		return fmt.Errorf("target %v: must be between 0 and 1 (exclusive)", p.Target)
+	}
+	if len(p.Name) > 80 || strings.ContainsAny(p.Name, "\n\r\t") {
+		return fmt.Errorf("name %q: at most 80 characters on one line", p.Name)
 	}
 	for _, names := range [][]string{p.Loops, p.Topics} {
 		for _, n := range names {

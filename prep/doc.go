@@ -1,0 +1,68 @@
+// Package prep holds the rules of preparing for a date (`srs plan`): which
+// cards a plan is about, what it asks of each day until the date, and how
+// ready the user is. The store keeps the plans; package queue applies what
+// this package decides to the day it builds, so status, review, stats and
+// cards see the same day.
+//
+// # A plan's scope
+//
+// A plan names a date, and optionally a deck, interview loops and topics.
+// A card is in scope when it is in the deck (any deck if none is named),
+// carries a loop:NAME tag of one of the loops (if any are named) and a
+// topic:NAME tag of one of the topics (if any are named). A card in the
+// scope of several plans belongs to the one with the earliest date.
+//
+// # The days until the date
+//
+// The date is a day of the user's calendar (from their day_start_hour).
+// Lead (3) days before it, every card in scope should have been
+// introduced; those last Lead days are the final days. Each day before
+// the date:
+//
+//   - New cards in scope: the day's number is raised from the user's
+//     new_per_day to the pace ceil(cards left to introduce / days left
+//     before the final days), counting the cards introduced today in
+//     both. They come questions first, then follow-ups (each still after
+//     its question reached Review, one of a question's group a day, as
+//     every day), then the rest; so the questions, whose follow-ups need
+//     days of their own, start early.
+//   - Minutes: the plan's minutes a day cap what it adds. A day's cost is
+//     estimated from the user's answer time (AnswerSeconds: their
+//     measured seconds per card in scope over the last 14 days before
+//     today, pulled toward 60 s, what one of the guide's long answers
+//     takes out loud, while there are few): an answer for each card in
+//     scope due or rated today, an answer per learning step for each card
+//     introduced today. New cards come only as far as the minutes left
+//     allow: when reviews take the whole day, the pace falls behind and
+//     readiness says how many minutes the plan needs.
+//   - Final days: a card in scope due on or after the date, not reviewed
+//     today, is reviewed ahead of its due when it was last reviewed before
+//     the final days (so every card's next review comes before the date)
+//     or its predicted recall on the day (its FSRS retrievability at the
+//     date's start) is below the plan's target. They come after the day's
+//     due reviews, the lowest recall on the day first, as far as the
+//     minutes left allow.
+//
+// All of it is computed from what the day started with (cards due or
+// rated today count once, whichever they are now), so the day's counts
+// hold steady while the user works through it.
+//
+// # The log stays the source of truth
+//
+// A plan moves no card's due: the queue shows a card ahead of it, and
+// the rating is an ordinary review at the time it was made, which FSRS
+// schedules from the time elapsed. Rebuilding the states from the log
+// needs no plan and gives the same states. After the date the plan is
+// over and nothing of it remains in the schedule.
+//
+// # Readiness
+//
+// For each plan, over its scope and each topic and loop in it: the cards
+// in scope (suspended ones are not) and how many are introduced; the
+// predicted recall on the day, the mean retrievability at the date's
+// start of the introduced cards if nothing more were reviewed (cards not
+// introduced yet are counted apart, not as zero); and the minutes a day
+// needed until the date to introduce the rest and reach the target,
+// projected with the user's scheduler as if every answer were Good, with
+// the relearning an Again costs at the desired retention added.
+package prep

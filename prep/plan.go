@@ -1,0 +1,395 @@
+package prep
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/history"
+	"github.com/srs-tool/srs/store"
+)
+
+// Lead is how many days before the date every card in scope should be
+// introduced by; those days are the final days, when cards are reviewed
+// ahead of their due.
+const Lead = 3
+
+// Defaults of `srs plan add`.
+const (
+	DefaultMinutes = 30
+	DefaultTarget  = 0.9
+)
+
+// DefaultSeconds is the time one answer is taken to take before the user
+// has any measured: one of the guide's questions answered out loud, then
+// checked against its long answer, is a minute rather than the dozen
+// seconds of a vocabulary card.
+const DefaultSeconds = 60.0
+
+// Fill is the share of a plan's minutes it fills with what it adds: the
+// rest is for the answers that run long and the lapses an estimate
+// cannot foresee, so that the day stays within the minutes.
+const Fill = 0.9
+
+// measureDays is how far back answer times are measured from.
+const measureDays = 14
+
+// Tag prefixes a plan's loops and topics match.
+const (
+	LoopPrefix  = "loop:"
+	TopicPrefix = "topic:"
+)
+
+// Scope is which cards a plan is about.
+type Scope struct {
+	Deck          string
+	Loops, Topics []string
+}
+
+// ScopeOf is p's scope.
+func ScopeOf(p store.Plan) Scope { return Scope{Deck: p.Deck, Loops: p.Loops, Topics: p.Topics} }
+
+// Has reports whether c is in the scope: in its deck (if it names one),
+// with one of its loops (if any) and one of its topics (if any).
+func (s Scope) Has(c *deck.Card) bool {
+	return (s.Deck == "" || c.Deck == s.Deck) && anyTag(c.Tags, LoopPrefix, s.Loops) && anyTag(c.Tags, TopicPrefix, s.Topics)
+}
+
+func anyTag(tags []string, prefix string, names []string) bool {
+	if len(names) == 0 {
+		return true
+	}
+	for _, t := range tags {
+		if n, ok := strings.CutPrefix(t, prefix); ok && slices.Contains(names, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is how a plan is called in one line: its name, else its scope.
+func Label(p store.Plan) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	var parts []string
+	if p.Deck != "" {
+		parts = append(parts, "deck "+p.Deck)
+	}
+	if len(p.Loops) > 0 {
+		parts = append(parts, strings.Join(p.Loops, "+"))
+	}
+	if len(p.Topics) > 0 {
+		parts = append(parts, strings.Join(p.Topics, "+"))
+	}
+	if len(parts) == 0 {
+		return "all cards"
+	}
+	return strings.Join(parts, " ")
+}
+
+// DateStart is when the user's day of the plan's date begins.
+func DateStart(p store.Plan, sched *fsrs.Scheduler) (time.Time, error) {
+	d, err := time.Parse(store.DateLayout, p.Date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("date %q: want YYYY-MM-DD", p.Date)
+	}
+	// Half past the day-start hour is inside the date's day whatever
+	// the hour, and clear of a DST change at the hour itself.
+	at := time.Date(d.Year(), d.Month(), d.Day(), sched.Settings().DayStartHour, 30, 0, 0, sched.Location())
+	return sched.DayOf(at).Start, nil
+}
+
+// daysBetween counts the user's days from the one starting at from to
+// the one starting at to, on the local calendar (a day across a DST
+// change is 23 or 25 hours).
+func daysBetween(from, to time.Time, loc *time.Location) int {
+	civil := func(t time.Time) time.Time {
+		y, m, d := t.In(loc).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return int(math.Round(civil(to).Sub(civil(from)).Hours() / 24))
+}
+
+// Day is a plan as it stands on one of the user's days.
+type Day struct {
+	Plan  store.Plan
+	Scope Scope
+	Today fsrs.Day
+	Date  time.Time // the start of the date's day
+	// Left is how many days there are from today to the date: 1 when
+	// the date is tomorrow, 0 or less once it has come.
+	Left  int
+	Costs Costs // what a card in scope takes, measured before today
+	sched *fsrs.Scheduler
+	now   time.Time
+}
+
+// NewDay is p on the day containing now, its answer times measured by
+// r's log (before today, so that they hold steady through the day).
+func NewDay(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) (*Day, error) {
+	date, err := DateStart(p, sched)
+	if err != nil {
+		return nil, err
+	}
+	today := sched.DayOf(now)
+	d := &Day{Plan: p, Scope: ScopeOf(p), Today: today, Date: date, sched: sched, now: now,
+		Left: daysBetween(today.Start, date, sched.Location())}
+	if d.Left < 1 {
+		return d, nil
+	}
+	if d.Costs, err = Measure(r, d.Scope, sched, sched.DayStart(now, -measureDays), today.Start); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Active reports whether the date is still ahead.
+func (d *Day) Active() bool { return d.Left >= 1 }
+
+// Final reports whether today is one of the final days.
+func (d *Day) Final() bool { return d.Active() && d.Left <= Lead }
+
+// FinalStart is when the final days begin.
+func (d *Day) FinalStart() time.Time { return d.sched.DayStart(d.Date, -Lead) }
+
+// IntroDays is how many days, today included, are left to introduce the
+// scope's cards in before the final days; at least one.
+func (d *Day) IntroDays() int { return max(1, d.Left-Lead) }
+
+// RecallOnDay is the predicted recall of a card at the date's start.
+func (d *Day) RecallOnDay(c fsrs.Card) float64 { return d.sched.Retrievability(c, d.Date) }
+
+// Load is what a plan's scope holds of today, as the queue counts it.
+type Load struct {
+	Unseen   int // cards in scope not introduced yet
+	NewToday int // cards in scope introduced today
+	// Spent is the seconds today takes already: the cards in scope
+	// introduced today (Costs.New) and the others rated or due today
+	// (Costs.Review), each counted once.
+	Spent     float64
+	NewPerDay int // the user's own new cards a day
+}
+
+// Quota is what a plan adds to what is left of today: new cards in
+// scope, as many as New, and on a final day cards reviewed ahead of
+// their due, as far as Seconds lasts for both (each at its cost, new
+// cards first).
+type Quota struct {
+	New     int
+	Seconds float64
+}
+
+// Quota applies the rules (package comment) to today's load. Every
+// figure it reads stays the same as the day goes on (a card rated moves
+// from due to rated, a card introduced from unseen to new today), so the
+// quota only falls by the cards done.
+func (d *Day) Quota(l Load) Quota {
+	if !d.Active() {
+		return Quota{}
+	}
+	pace := (l.Unseen + l.NewToday + d.IntroDays() - 1) / d.IntroDays()
+	want := max(pace, l.NewPerDay) - l.NewToday
+	return Quota{New: max(0, min(want, l.Unseen)), Seconds: max(0, Fill*float64(d.Plan.Minutes)*60-l.Spent)}
+}
+
+// Pulls reports whether a card in scope, in state c, is to be reviewed
+// ahead of its due today (a final day): it is in Review, due on or after
+// the date, not reviewed today, and either last reviewed before the final
+// days or predicted to fall below the target on the day.
+func (d *Day) Pulls(c fsrs.Card) bool {
+	if !d.Final() || c.State != fsrs.Review || c.Due.Before(d.Date) || !c.LastReview.Before(d.Today.Start) {
+		return false
+	}
+	return c.LastReview.Before(d.FinalStart()) || d.RecallOnDay(c) < d.Plan.Target
+}
+
+// Class orders a plan's new cards: questions first, then follow-ups, then
+// the rest.
+func Class(k deck.Kind) int {
+	switch k {
+	case deck.KindQuestion:
+		return 0
+	case deck.KindFollowUp:
+		return 1
+	}
+	return 2
+}
+
+// Costs are what a card in scope takes of a day, measured on the user's
+// ratings (Measure).
+type Costs struct {
+	// Seconds is an answer over every kind of card; Kinds an answer of
+	// each kind measured (a probe is recalled in a line, a question
+	// answered at length), pulled toward Seconds while measured on few.
+	Seconds float64               `json:"seconds"`
+	Kinds   map[deck.Kind]float64 `json:"seconds_by_kind,omitempty"`
+	// NewAnswers are the answers a card takes on the day it is
+	// introduced (its learning steps, and the steps again after an
+	// Again or a Hard); ReviewAnswers those a card takes on a day it is
+	// reviewed (one, and a relearning step after a lapse).
+	NewAnswers    float64 `json:"answers_new"`
+	ReviewAnswers float64 `json:"answers_review"`
+}
+
+func (c Costs) answer(k deck.Kind) float64 {
+	if s, ok := c.Kinds[k]; ok {
+		return s
+	}
+	return c.Seconds
+}
+
+// New is the seconds a card of kind k takes on the day it is introduced.
+func (c Costs) New(k deck.Kind) float64 { return c.answer(k) * c.NewAnswers }
+
+// Review is the seconds a card of kind k takes on a day it is reviewed.
+func (c Costs) Review(k deck.Kind) float64 { return c.answer(k) * c.ReviewAnswers }
+
+// Measure is what cards in scope took the user from from to to: each
+// figure their own, pulled toward a prior while measured on few
+// (history.Blend). The priors: DefaultSeconds an answer (and the user's
+// answer over all kinds for one kind); an answer per learning step and a
+// quarter more on the day a card is introduced; one answer, and a
+// relearning step for the lapses the desired retention expects, on a day
+// a card is reviewed.
+func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Time) (Costs, error) {
+	st := sched.Settings()
+	kinds := map[string]deck.Kind{} // "" for a card out of scope
+	var times []time.Duration
+	byKind := map[deck.Kind][]time.Duration{}
+	type cardDay struct {
+		card string
+		day  time.Time
+	}
+	days := map[cardDay]int{} // answers; negative on the day a card was introduced
+	err := r.EachLog(from, to, func(e store.Entry) error {
+		if e.Action != store.ActRate {
+			return nil
+		}
+		k, seen := kinds[e.Card]
+		if !seen {
+			m, found, err := r.Meta(e.Card)
+			if err != nil {
+				return err
+			}
+			if found && sc.Has(&m.Card) {
+				k = m.Kind
+			}
+			kinds[e.Card] = k
+		}
+		if k == "" {
+			return nil
+		}
+		times = append(times, e.Duration)
+		byKind[k] = append(byKind[k], e.Duration)
+		cd := cardDay{e.Card, sched.DayOf(e.Time()).Start}
+		n, seen := days[cd]
+		switch {
+		case !seen && (!e.HadState || e.Before.State == fsrs.New):
+			days[cd] = -1
+		case n < 0:
+			days[cd]--
+		default:
+			days[cd]++
+		}
+		return nil
+	})
+	var newSum, newN, revSum, revN int
+	for _, n := range days {
+		if n < 0 {
+			newSum -= n
+			newN++
+		} else {
+			revSum += n
+			revN++
+		}
+	}
+	mean := func(sum, n int) float64 { return float64(sum) / float64(max(n, 1)) }
+	steps := len(st.LearningSteps)
+	newPrior := 1.0
+	if steps > 0 {
+		newPrior = float64(steps) + 0.25
+	}
+	c := Costs{
+		Seconds:       history.AnswerSeconds(times, DefaultSeconds),
+		NewAnswers:    history.Blend(mean(newSum, newN), newN, newPrior),
+		ReviewAnswers: history.Blend(mean(revSum, revN), revN, 1+(1-st.DesiredRetention)*float64(len(st.RelearningSteps))),
+	}
+	for k, ts := range byKind {
+		if c.Kinds == nil {
+			c.Kinds = map[deck.Kind]float64{}
+		}
+		c.Kinds[k] = history.AnswerSeconds(ts, c.Seconds)
+	}
+	return c, err
+}
+
+// Check refuses a plan that cannot be kept for the reader's user at now:
+// a date not after today, a deck that does not exist, a loop or topic no
+// card has (naming those that exist), or a scope without cards.
+func Check(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	date, err := DateStart(p, sched)
+	if err != nil {
+		return err
+	}
+	today := sched.DayOf(now)
+	if daysBetween(today.Start, date, sched.Location()) < 1 {
+		return fmt.Errorf("date %s: must be after today (%s)", p.Date, today.Start.In(sched.Location()).Format(store.DateLayout))
+	}
+	if p.Deck != "" && !r.HasDeck(p.Deck) {
+		return fmt.Errorf("no deck %q; `srs decks` lists them", p.Deck)
+	}
+	loops, topics := map[string]bool{}, map[string]bool{}
+	sc := ScopeOf(p)
+	n := 0
+	if err := r.EachMeta(p.Deck, func(c store.StoredCard) error {
+		for _, t := range c.Tags {
+			if l, ok := strings.CutPrefix(t, LoopPrefix); ok {
+				loops[l] = true
+			} else if tp, ok := strings.CutPrefix(t, TopicPrefix); ok {
+				topics[tp] = true
+			}
+		}
+		if sc.Has(&c.Card) {
+			n++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	where := "any deck"
+	if p.Deck != "" {
+		where = "deck " + p.Deck
+	}
+	for _, k := range []struct {
+		kind  string
+		names []string
+		known map[string]bool
+	}{{"loop", p.Loops, loops}, {"topic", p.Topics, topics}} {
+		for _, name := range k.names {
+			if !k.known[name] {
+				if len(k.known) == 0 {
+					return fmt.Errorf("unknown %s %q: no card in %s has a %s: tag", k.kind, name, where, k.kind)
+				}
+				names := make([]string, 0, len(k.known))
+				for n := range k.known {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				return fmt.Errorf("unknown %s %q; the %ss of %s: %s", k.kind, name, k.kind, where, strings.Join(names, ", "))
+			}
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("no card of %s is in scope of %s", where, Label(p))
+	}
+	return nil
+}

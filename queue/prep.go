@@ -1,0 +1,333 @@
+package queue
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/prep"
+	"github.com/srs-tool/srs/store"
+)
+
+// planDay is one of the user's plans as today's snapshot holds it: what
+// package prep decided the plan adds to the day (its quota), and the
+// cards it adds them from.
+type planDay struct {
+	*prep.Day
+	load  prep.Load
+	quota prep.Quota
+	// unseen are the scope's cards in the new index, in the plan's
+	// order (prep.Class, then deck name and position).
+	unseen []planCard
+	// pulls are, on a final day, the scope's cards to review ahead of
+	// their due (prep.Day.Pulls), the lowest recall on the day first.
+	pulls []planPull
+}
+
+type planCard struct {
+	card  string
+	group string // its sibling group
+	kind  deck.Kind
+	class int
+	shown bool // matches the snapshot's Options: a narrowed session shows it
+}
+
+type planPull struct {
+	d      dueCard
+	kind   deck.Kind
+	recall float64
+	shown  bool
+}
+
+// planOwner finds the plan a card belongs to: the earliest active plan
+// whose scope has it. It reads each card's metadata once.
+type planOwner struct {
+	r     *store.Reader
+	plans []*planDay
+	opt   Options
+	cards map[string]ownerOf
+}
+
+type ownerOf struct {
+	p     *planDay // nil: no plan's
+	kind  deck.Kind
+	shown bool
+}
+
+func (o *planOwner) of(card string) (ownerOf, error) {
+	if w, ok := o.cards[card]; ok {
+		return w, nil
+	}
+	m, ok, err := o.r.Meta(card)
+	if err != nil {
+		return ownerOf{}, err
+	}
+	var w ownerOf
+	if ok && !m.Retired {
+		w = o.match(&m.Card)
+	}
+	o.cards[card] = w
+	return w, nil
+}
+
+func (o *planOwner) match(c *deck.Card) ownerOf {
+	for _, p := range o.plans {
+		if p.Scope.Has(c) {
+			return ownerOf{p: p, kind: c.Kind, shown: (o.opt.Deck == "" || c.Deck == o.opt.Deck) && (o.opt.Tag == "" || slices.Contains(c.Tags, o.opt.Tag))}
+		}
+	}
+	return ownerOf{}
+}
+
+// readPlans adds the user's active plans to the snapshot: for each, the
+// load of its scope today, its quota, its unseen cards and, on a final
+// day, the cards it pulls ahead. A plan counts over its whole scope
+// whatever the Options, so a session narrowed to a deck shows its part
+// of the same day.
+func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
+	ps, err := r.Plans()
+	if err != nil || len(ps) == 0 {
+		return err
+	}
+	var plans []*planDay
+	for _, p := range ps { // by date: the earliest plan owns a card in several scopes
+		d, err := prep.NewDay(r, p, sn.sched, now)
+		if err != nil {
+			return err
+		}
+		if d.Active() {
+			plans = append(plans, &planDay{Day: d, load: prep.Load{NewPerDay: sn.settings.NewPerDay}})
+		}
+	}
+	if len(plans) == 0 {
+		return nil
+	}
+	own := &planOwner{r: r, plans: plans, opt: sn.opt, cards: map[string]ownerOf{}}
+
+	// Today's ratings: a card whose first rating today was of a new card
+	// was introduced today; any other card rated today is a card of the
+	// day, counted once however often it was rated.
+	introduced, rated := map[string]bool{}, map[string]bool{}
+	err = r.EachLog(sn.day.Start, now.Add(time.Nanosecond), func(e store.Entry) error {
+		if e.Action != store.ActRate || introduced[e.Card] || rated[e.Card] {
+			return nil
+		}
+		w, err := own.of(e.Card)
+		if err != nil || w.p == nil {
+			return err
+		}
+		if !e.HadState || e.Before.State == fsrs.New {
+			introduced[e.Card] = true
+			w.p.load.NewToday++
+			w.p.load.Spent += w.p.Costs.New(w.kind)
+		} else {
+			rated[e.Card] = true
+			w.p.load.Spent += w.p.Costs.Review(w.kind)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Cards due today and not rated yet, as the rules will show them: a
+	// learning card each, a review only for a sibling group no card has
+	// claimed (by being rated or acted on today, or in learning), and
+	// none buried. The snapshot's due cards are narrowed by the Options;
+	// the plan's count is not.
+	var dues []dueCard
+	if sn.opt == (Options{}) {
+		dues = sn.due
+	} else if err := r.EachDue(time.Time{}, sn.day.End, func(d store.Due) error {
+		dues = append(dues, newDueCard(d))
+		return nil
+	}); err != nil {
+		return err
+	}
+	groups := map[string]bool{} // claimed today, or by a card counted here
+	for g := range sn.claimed {
+		groups[g] = true
+	}
+	nowSec := now.Unix()
+	var reviews []*dueCard
+	for i := range dues {
+		d := &dues[i]
+		if introduced[d.card] || rated[d.card] || d.buried > nowSec {
+			continue
+		}
+		if !d.learning {
+			reviews = append(reviews, d)
+			continue
+		}
+		w, err := own.of(d.card)
+		if err != nil {
+			return err
+		}
+		if w.p != nil {
+			w.p.load.Spent += w.p.Costs.Review(w.kind)
+		}
+		groups[group(d.card, d.parent)] = true
+	}
+	for _, d := range reviews {
+		g := group(d.card, d.parent)
+		if groups[g] {
+			continue
+		}
+		groups[g] = true
+		w, err := own.of(d.card)
+		if err != nil {
+			return err
+		}
+		if w.p != nil {
+			w.p.load.Spent += w.p.Costs.Review(w.kind)
+		}
+	}
+
+	// The cards still to introduce, in each plan's order.
+	decks, err := r.Decks()
+	if err != nil {
+		return err
+	}
+	for _, name := range decks {
+		if err := r.EachNew(name, func(card string) error {
+			m, ok, err := r.Meta(card)
+			if err != nil || !ok || m.Retired {
+				return err
+			}
+			if w := own.match(&m.Card); w.p != nil {
+				w.p.unseen = append(w.p.unseen, planCard{card: card, group: group(card, m.Parent), kind: m.Kind, class: prep.Class(m.Kind), shown: w.shown})
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	for _, p := range plans {
+		// Within a class, the groups with the most follow-ups still to
+		// come first: each of those needs a day of its own.
+		waiting := map[string]int{}
+		for _, c := range p.unseen {
+			if c.class == 1 {
+				waiting[c.group]++
+			}
+		}
+		slices.SortStableFunc(p.unseen, func(a, b planCard) int {
+			return cmp.Or(a.class-b.class, waiting[b.group]-waiting[a.group])
+		})
+		p.load.Unseen = len(p.unseen)
+		p.quota = p.Quota(p.load)
+	}
+
+	// On a final day, the cards due on or after the date to review ahead.
+	from := time.Time{}
+	for _, p := range plans {
+		if p.Final() && (from.IsZero() || p.Date.Before(from)) {
+			from = p.Date
+		}
+	}
+	if !from.IsZero() {
+		err := r.EachDue(from, time.Unix(math.MaxInt32, 0), func(d store.Due) error {
+			if d.Learning || !d.LastReview.Before(sn.day.Start) {
+				return nil
+			}
+			w, err := own.of(d.Card)
+			if err != nil || w.p == nil || !w.p.Final() {
+				return err
+			}
+			c := fsrs.Card{State: fsrs.Review, Stability: d.Stability, LastReview: d.LastReview, Due: d.Due}
+			if w.p.Pulls(c) {
+				w.p.pulls = append(w.p.pulls, planPull{d: newDueCard(d), kind: w.kind, recall: w.p.RecallOnDay(c), shown: w.shown})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			slices.SortStableFunc(p.pulls, func(a, b planPull) int {
+				return cmp.Or(cmp.Compare(a.recall, b.recall), strings.Compare(a.d.card, b.d.card))
+			})
+		}
+	}
+	sn.plans = plans
+	sn.owned = func(c *deck.Card) bool { return own.match(c).p != nil }
+	return nil
+}
+
+// takePlan takes each plan's share of what is left of today: its new
+// cards, as far as its quota's count, the minutes and (unless new cards
+// ignore it) the review limit allow, then on a final day the cards it
+// reviews ahead of their due, as far as the minutes left and the review
+// limit allow. Each stops at the first card it has no minutes left for.
+// New cards count against the user's new-card limits too (a plan raises
+// the number for its scope; the other cards get what is left). It
+// returns the reviews and the new cards the session shows.
+func takePlan(r *store.Reader, sn *snapshot, lim *limits, claimed claims, now time.Time) (revs, news []Slot, err error) {
+	nowSec := now.Unix()
+	for _, p := range sn.plans {
+		n, left := p.quota.New, p.quota.Seconds
+		for i := 0; i < len(p.unseen) && n > 0; i++ {
+			c := p.unseen[i]
+			if cost := p.Costs.New(c.kind); cost > left {
+				break
+			}
+			if !lim.newAllowed(deckOf(c.card)) {
+				continue
+			}
+			ok, err := eligible(r, sn, c.card, claimed, now, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !ok {
+				continue
+			}
+			lim.takeNew(deckOf(c.card))
+			n--
+			left -= p.Costs.New(c.kind)
+			if c.shown {
+				news = append(news, Slot{Card: c.card, Kind: New})
+			}
+		}
+		for i := range p.pulls {
+			pc := &p.pulls[i]
+			d := &pc.d
+			if cost := p.Costs.Review(pc.kind); cost > left {
+				break
+			}
+			g := group(d.card, d.parent)
+			if d.buried > nowSec || claimed.holds(g, d.card) || !lim.takeReview(d.deck()) {
+				continue
+			}
+			claimed.claim(g, d.card)
+			left -= p.Costs.Review(pc.kind)
+			if pc.shown {
+				revs = append(revs, Slot{Card: d.card, Kind: Review, Due: time.Unix(d.due, 0).UTC()})
+			}
+		}
+	}
+	return revs, news, nil
+}
+
+// newAllowed reports whether a plan's new card of the deck can come
+// today: always, unless new cards count against the review limit and it
+// has nothing left.
+func (l *limits) newAllowed(deckName string) bool {
+	b := l.deck(deckName)
+	return !l.capNew || l.all.review > 0 && b.review > 0
+}
+
+// takeNew spends a new card of a plan's: one of the new-card budgets of
+// its deck and of all decks (which may go below zero: the plan raised
+// them), and one of the review budgets when new cards count against it.
+func (l *limits) takeNew(deckName string) {
+	b := l.deck(deckName)
+	if l.capNew {
+		l.all.review--
+		b.review--
+	}
+	l.all.new--
+	b.new--
+}
