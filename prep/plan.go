@@ -173,7 +173,7 @@ type Load struct {
 	// introduced today (Costs.New) and the others rated or due today
 	// (Costs.Review), each counted once.
 	Spent     float64
-	NewPerDay int // the user's own new cards a day
+	NewPerDay int // the user's own new cards a day (what earlier plans left of them)
 }
 
 // Quota is what a plan adds to what is left of today: new cards in
@@ -332,8 +332,16 @@ func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Tim
 // Check refuses a plan that cannot be kept for the reader's user at now:
 // a date not after today, a deck that does not exist, a loop or topic no
 // card has (naming those that exist), or a scope without cards.
-func Check(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) error {
+func Check(r *store.Reader, p store.Plan, now time.Time) error {
 	if err := p.Validate(); err != nil {
+		return err
+	}
+	st, err := r.Settings()
+	if err != nil {
+		return err
+	}
+	sched, err := fsrs.NewScheduler(st)
+	if err != nil {
 		return err
 	}
 	date, err := DateStart(p, sched)
@@ -341,8 +349,11 @@ func Check(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) 
 		return err
 	}
 	today := sched.DayOf(now)
-	if daysBetween(today.Start, date, sched.Location()) < 1 {
-		return fmt.Errorf("date %s: must be after today (%s)", p.Date, today.Start.In(sched.Location()).Format(store.DateLayout))
+	switch left := daysBetween(today.Start, date, sched.Location()); {
+	case left < 0:
+		return fmt.Errorf("date %s has passed (today is %s)", p.Date, today.Start.In(sched.Location()).Format(store.DateLayout))
+	case left == 0:
+		return fmt.Errorf("date %s is today: a plan needs a day before its date", p.Date)
 	}
 	if p.Deck != "" && !r.HasDeck(p.Deck) {
 		return fmt.Errorf("no deck %q; `srs decks` lists them", p.Deck)

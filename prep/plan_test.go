@@ -129,15 +129,14 @@ func fixture(t *testing.T) *store.Store {
 
 func TestCheck(t *testing.T) {
 	s := fixture(t)
-	sched := scheduler(t, "UTC")
 	for _, tc := range []struct {
 		p    store.Plan
 		want string
 	}{
 		{store.Plan{Date: "2026-12-20"}, ""},
 		{store.Plan{Date: "2026-12-20", Loops: []string{"debugging"}, Topics: []string{"databases"}}, ""},
-		{store.Plan{Date: "2026-11-27"}, "date 2026-11-27: must be after today (2026-11-27)"},
-		{store.Plan{Date: "2025-01-01"}, "date 2025-01-01: must be after today"},
+		{store.Plan{Date: "2026-11-27"}, "date 2026-11-27 is today: a plan needs a day before its date"},
+		{store.Plan{Date: "2025-01-01"}, "date 2025-01-01 has passed (today is 2026-11-27)"},
 		{store.Plan{Date: "2026-02-30"}, `date "2026-02-30": want YYYY-MM-DD`},
 		{store.Plan{Date: "2026-12-20", Deck: "nope"}, `no deck "nope"; ` + "`srs decks` lists them"},
 		{store.Plan{Date: "2026-12-20", Loops: []string{"behavioral"}}, `unknown loop "behavioral"; the loops of any deck: debugging, system-design`},
@@ -146,7 +145,7 @@ func TestCheck(t *testing.T) {
 		{store.Plan{Date: "2026-12-20", Loops: []string{"debugging"}, Topics: []string{"caching"}}, "no card of any deck is in scope of debugging caching"},
 	} {
 		tc.p.Minutes, tc.p.Target = 30, 0.9
-		err := s.Read("ann", func(r *store.Reader) error { return Check(r, tc.p, sched, t0) })
+		err := s.Read("ann", func(r *store.Reader) error { return Check(r, tc.p, t0) })
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%+v: %v, want %q", tc.p, err, tc.want)
 		}

@@ -1,6 +1,7 @@
 package prep
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -179,4 +180,30 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// ReadAll is the readiness for each of the reader's user's plans at now,
+// by date: ahead or past (DaysLeft), each over the user's scheduler.
+func ReadAll(r *store.Reader, now time.Time) ([]*Readiness, error) {
+	ps, err := r.Plans()
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	st, err := r.Settings()
+	if err != nil {
+		return nil, err
+	}
+	sched, err := fsrs.NewScheduler(st)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Readiness, 0, len(ps))
+	for _, p := range ps {
+		rd, err := Read(r, p, sched, now)
+		if err != nil {
+			return nil, fmt.Errorf("plan %d: %w", p.ID, err)
+		}
+		out = append(out, rd)
+	}
+	return out, nil
 }

@@ -100,7 +100,7 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 			return err
 		}
 		if d.Active() {
-			plans = append(plans, &planDay{Day: d, load: prep.Load{NewPerDay: sn.settings.NewPerDay}})
+			plans = append(plans, &planDay{Day: d})
 		}
 	}
 	if len(plans) == 0 {
@@ -205,6 +205,10 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 			return err
 		}
 	}
+	// The user's own new cards a day are raised by each plan to its
+	// pace, not given to each: a later plan is raised from what the
+	// earlier ones left of them.
+	ownLeft := sn.settings.NewPerDay
 	for _, p := range plans {
 		// Within a class, the groups with the most follow-ups still to
 		// come first: each of those needs a day of its own.
@@ -218,7 +222,9 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 			return cmp.Or(a.class-b.class, waiting[b.group]-waiting[a.group])
 		})
 		p.load.Unseen = len(p.unseen)
+		p.load.NewPerDay = max(ownLeft, 0)
 		p.quota = p.Quota(p.load)
+		ownLeft -= p.quota.New + p.load.NewToday
 	}
 
 	// On a final day, the cards due on or after the date to review ahead.

@@ -65,6 +65,7 @@ func Main(args []string, io *IO, getenv func(string) string) int {
 			editCommand(&env),
 			logCommand(&env),
 			statsCommand(&env),
+			planCommand(&env),
 			settingsCommand(&env),
 			optimizeCommand(&env),
 			suspendCommand(&env, true),

@@ -88,6 +88,12 @@ func (e *Env) userUse() userUse {
 			}
 		}
 		return userReads
+	case "plan":
+		// Only add writes; list and remove read a user who exists.
+		if slices.Contains(e.Command[1:], "add") {
+			return userCreates
+		}
+		return userReads
 	case "decks", "edit", "doctor", "backup", "restore":
 		return userNone
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/srs-tool/srs/prep"
 	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
@@ -29,6 +30,8 @@ type statsJSON struct {
 	*store.Stats
 	DueToday queue.Counts     `json:"due_today"` // what today holds, as srs status counts it
 	Forecast []store.DayCount `json:"forecast"`  // cards due on each of the next 7 days, today first
+	// Plans are the readiness of each plan whose date is ahead.
+	Plans []*prep.Readiness `json:"plans,omitempty"`
 }
 
 func runStats(env *Env, asJSON bool) error {
@@ -45,7 +48,10 @@ func runStats(env *Env, asJSON bool) error {
 				return err
 			}
 			loc, st.DueToday = t.Scheduler.Location(), t.Counts
-			st.Forecast, err = queue.Forecast(r, t, 7)
+			if st.Forecast, err = queue.Forecast(r, t, 7); err != nil {
+				return err
+			}
+			st.Plans, err = aheadOnly(prep.ReadAll(r, now))
 			return err
 		})
 	}); err != nil {
@@ -89,6 +95,10 @@ func runStats(env *Env, asJSON bool) error {
 			ws = append(ws, fmt.Sprintf("%s %.0f%% (%d)", w.Tag, w.Retention*100, w.Reviews))
 		}
 		fmt.Fprintf(out, "weakest topics, last 90 days: %s\n", strings.Join(ws, ", "))
+	}
+	if len(st.Plans) > 0 {
+		fmt.Fprintln(out)
+		writeReadiness(out, st.Plans)
 	}
 	return nil
 }

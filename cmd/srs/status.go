@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/srs-tool/srs/fsrs"
+	"github.com/srs-tool/srs/prep"
 	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/store"
 )
@@ -45,14 +46,33 @@ type statusJSON struct {
 	DoneRev int                `json:"done_review"`
 	NextDue time.Time          `json:"next_due,omitzero"`
 	Decks   []queue.DeckCounts `json:"decks"`
+	Plans   []statusPlan       `json:"plans,omitempty"` // dates ahead: the countdown
+}
+
+// statusPlan is a plan's countdown in `srs status --json`.
+type statusPlan struct {
+	ID         uint64  `json:"id"`
+	Label      string  `json:"label"`
+	Date       string  `json:"date"`
+	DaysLeft   int     `json:"days_left"`
+	InScope    int     `json:"in_scope"`
+	Introduced int     `json:"introduced"`
+	Recall     float64 `json:"recall_on_day"`
+	Target     float64 `json:"target"`
 }
 
 func runStatus(o *statusOptions) error {
 	now := o.Env.Now()
 	var t *queue.Today
-	if err := o.Env.with(func(s *store.Store) (err error) {
-		t, err = queue.Load(s, o.Env.User, now, queue.Options{})
-		return err
+	var plans []*prep.Readiness
+	if err := o.Env.with(func(s *store.Store) error {
+		return s.Read(o.Env.User, func(r *store.Reader) (err error) {
+			if t, err = queue.Build(r, now, queue.Options{}); err != nil {
+				return err
+			}
+			plans, err = prep.ReadAll(r, now)
+			return err
+		})
 	}); err != nil {
 		return err
 	}
@@ -61,8 +81,15 @@ func runStatus(o *statusOptions) error {
 	if o.JSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
+		var ps []statusPlan
+		for _, r := range plans {
+			if r.DaysLeft >= 1 {
+				ps = append(ps, statusPlan{ID: r.Plan.ID, Label: r.Label, Date: r.Plan.Date, DaysLeft: r.DaysLeft,
+					InScope: r.InScope, Introduced: r.Introduced, Recall: r.Recall, Target: r.Plan.Target})
+			}
+		}
 		return enc.Encode(statusJSON{Counts: t.Counts, User: o.Env.User, Now: now, DayEnd: t.Day.End, Total: t.Counts,
-			DoneNew: t.DoneNew, DoneRev: t.DoneReview, NextDue: t.NextDue, Decks: t.Decks})
+			DoneNew: t.DoneNew, DoneRev: t.DoneReview, NextDue: t.NextDue, Decks: t.Decks, Plans: ps})
 	}
 	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", o.Env.User, fsrs.FormatTime(now, loc), fsrs.FormatTime(t.Day.End, loc))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -80,6 +107,11 @@ func runStatus(o *statusOptions) error {
 		fmt.Fprintf(out, "nothing due now; next card due %s\n", fsrs.FormatWhen(t.NextDue, now, loc))
 	default:
 		fmt.Fprintln(out, "nothing due")
+	}
+	for _, r := range plans {
+		if r.DaysLeft >= 1 {
+			fmt.Fprintln(out, planLine(r))
+		}
 	}
 	return nil
 }
