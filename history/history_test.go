@@ -318,7 +318,7 @@ func TestAnswerSeconds(t *testing.T) {
 		want  float64
 	}{
 		{nil, 60},
-		{[]time.Duration{0, 30 * time.Minute}, 60},                // nothing measured: the prior
+		{[]time.Duration{0, 30 * time.Minute}, 60},               // nothing measured: the prior
 		{[]time.Duration{10 * time.Second}, (10 + 50*60) / 51.0}, // one answer moves it little
 	} {
 		if got := AnswerSeconds(tc.times, 60); math.Abs(got-tc.want) > 1e-9 {
