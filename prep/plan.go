@@ -247,8 +247,11 @@ func (c Costs) answer(k deck.Kind) float64 {
 // New is the seconds a card of kind k takes on the day it is introduced.
 func (c Costs) New(k deck.Kind) float64 { return c.answer(k) * c.NewAnswers }
 
-// Review is the seconds a card of kind k takes on a day it is reviewed.
-func (c Costs) Review(k deck.Kind) float64 { return c.answer(k) * c.ReviewAnswers }
+// Review is the seconds a card takes on a day it is reviewed: at the
+// answer over every kind, because which card of a sibling group a day
+// shows is the queue's choice, and the day's budget must not change with
+// it.
+func (c Costs) Review() float64 { return c.Seconds * c.ReviewAnswers }
 
 // Measure is what cards in scope took the user from from to to: each
 // figure their own, pulled toward a prior while measured on few

@@ -144,7 +144,7 @@ func scores(m map[string]*Score, days int) []Score {
 // and a final review if its recall on the day would still be below the
 // target, each at what the user's cards take (Costs).
 func (d *Day) project(c fsrs.Card, kind deck.Kind, introduced bool, day int) float64 {
-	review := d.Costs.Review(kind)
+	review := d.Costs.Review()
 	secs := 0.0
 	if !introduced {
 		secs += d.Costs.New(kind)

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -55,6 +56,7 @@ type planOwner struct {
 type ownerOf struct {
 	p     *planDay // nil: no plan's
 	kind  deck.Kind
+	group string
 	shown bool
 }
 
@@ -77,7 +79,7 @@ func (o *planOwner) of(card string) (ownerOf, error) {
 func (o *planOwner) match(c *deck.Card) ownerOf {
 	for _, p := range o.plans {
 		if p.Scope.Has(c) {
-			return ownerOf{p: p, kind: c.Kind, shown: (o.opt.Deck == "" || c.Deck == o.opt.Deck) && (o.opt.Tag == "" || slices.Contains(c.Tags, o.opt.Tag))}
+			return ownerOf{p: p, kind: c.Kind, group: group(deck.Key(c.Deck, c.ID), c.Parent), shown: (o.opt.Deck == "" || c.Deck == o.opt.Deck) && (o.opt.Tag == "" || slices.Contains(c.Tags, o.opt.Tag))}
 		}
 	}
 	return ownerOf{}
@@ -108,12 +110,27 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 	}
 	own := &planOwner{r: r, plans: plans, opt: sn.opt, cards: map[string]ownerOf{}}
 
-	// Today's ratings: a card whose first rating today was of a new card
-	// was introduced today; any other card rated today is a card of the
-	// day, counted once however often it was rated.
-	introduced, rated := map[string]bool{}, map[string]bool{}
+	// The day's cards of each plan: those introduced today, each at
+	// its cost as a new card, and the others rated today or due today,
+	// a review's cost for each sibling group among them (a day shows one
+	// of a group). Both sets are what the day began with: a card rated
+	// moves from due to rated, a card introduced from unseen to
+	// introduced, so the plan's quota only falls by the cards done.
+	introduced := map[string]bool{}
+	followUps := map[string]int{} // introduced today, per sibling group
+	type planGroup struct {
+		p     *planDay
+		group string
+	}
+	groups := map[planGroup]bool{}
+	review := func(w ownerOf) {
+		if k := (planGroup{w.p, w.group}); !groups[k] {
+			groups[k] = true
+			w.p.load.Spent += w.p.Costs.Review()
+		}
+	}
 	err = r.EachLog(sn.day.Start, now.Add(time.Nanosecond), func(e store.Entry) error {
-		if e.Action != store.ActRate || introduced[e.Card] || rated[e.Card] {
+		if e.Action != store.ActRate || introduced[e.Card] {
 			return nil
 		}
 		w, err := own.of(e.Card)
@@ -122,68 +139,39 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		}
 		if !e.HadState || e.Before.State == fsrs.New {
 			introduced[e.Card] = true
+			if prep.Class(w.kind) == 1 {
+				followUps[w.group]++
+			}
 			w.p.load.NewToday++
 			w.p.load.Spent += w.p.Costs.New(w.kind)
 		} else {
-			rated[e.Card] = true
-			w.p.load.Spent += w.p.Costs.Review(w.kind)
+			review(w)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	// Cards due today and not rated yet, as the rules will show them: a
-	// learning card each, a review only for a sibling group no card has
-	// claimed (by being rated or acted on today, or in learning), and
-	// none buried. The snapshot's due cards are narrowed by the Options;
-	// the plan's count is not.
-	var dues []dueCard
-	if sn.opt == (Options{}) {
-		dues = sn.due
-	} else if err := r.EachDue(time.Time{}, sn.day.End, func(d store.Due) error {
-		dues = append(dues, newDueCard(d))
-		return nil
-	}); err != nil {
+	// The snapshot's due cards are narrowed by the Options; the plan's
+	// count is not.
+	due := func(card string) error {
+		if introduced[card] {
+			return nil
+		}
+		w, err := own.of(card)
+		if err == nil && w.p != nil {
+			review(w)
+		}
 		return err
 	}
-	groups := map[string]bool{} // claimed today, or by a card counted here
-	for g := range sn.claimed {
-		groups[g] = true
-	}
-	nowSec := now.Unix()
-	var reviews []*dueCard
-	for i := range dues {
-		d := &dues[i]
-		if introduced[d.card] || rated[d.card] || d.buried > nowSec {
-			continue
+	if sn.opt == (Options{}) {
+		for i := range sn.due {
+			if err := due(sn.due[i].card); err != nil {
+				return err
+			}
 		}
-		if !d.learning {
-			reviews = append(reviews, d)
-			continue
-		}
-		w, err := own.of(d.card)
-		if err != nil {
-			return err
-		}
-		if w.p != nil {
-			w.p.load.Spent += w.p.Costs.Review(w.kind)
-		}
-		groups[group(d.card, d.parent)] = true
-	}
-	for _, d := range reviews {
-		g := group(d.card, d.parent)
-		if groups[g] {
-			continue
-		}
-		groups[g] = true
-		w, err := own.of(d.card)
-		if err != nil {
-			return err
-		}
-		if w.p != nil {
-			w.p.load.Spent += w.p.Costs.Review(w.kind)
-		}
+	} else if err := r.EachDue(time.Time{}, sn.day.End, func(d store.Due) error { return due(d.Card) }); err != nil {
+		return err
 	}
 
 	// The cards still to introduce, in each plan's order.
@@ -211,8 +199,10 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 	ownLeft := sn.settings.NewPerDay
 	for _, p := range plans {
 		// Within a class, the groups with the most follow-ups still to
-		// come first: each of those needs a day of its own.
-		waiting := map[string]int{}
+		// come first: each of those needs a day of its own. Counted as
+		// the day began (today's among them), so the order holds steady
+		// through the day.
+		waiting := maps.Clone(followUps)
 		for _, c := range p.unseen {
 			if c.class == 1 {
 				waiting[c.group]++
@@ -300,7 +290,7 @@ func takePlan(r *store.Reader, sn *snapshot, lim *limits, claimed claims, now ti
 		for i := range p.pulls {
 			pc := &p.pulls[i]
 			d := &pc.d
-			if cost := p.Costs.Review(pc.kind); cost > left {
+			if cost := p.Costs.Review(); cost > left {
 				break
 			}
 			g := group(d.card, d.parent)
@@ -308,7 +298,7 @@ func takePlan(r *store.Reader, sn *snapshot, lim *limits, claimed claims, now ti
 				continue
 			}
 			claimed.claim(g, d.card)
-			left -= p.Costs.Review(pc.kind)
+			left -= p.Costs.Review()
 			if pc.shown {
 				revs = append(revs, Slot{Card: d.card, Kind: Review, Due: time.Unix(d.due, 0).UTC()})
 			}

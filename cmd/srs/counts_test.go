@@ -95,9 +95,9 @@ func atoi(t *testing.T, s string) int {
 
 // TestCountsAgree: over random collections (the guide and up to three
 // imported decks, follow-ups, random limits per user and per deck,
-// either new_order) and random histories (sessions of random ratings,
-// buries, suspends and early quits over a week, and mock interviews,
-// whose ratings are reviews like any other), at the start of a
+// either new_order, interview dates) and random histories (sessions of
+// random ratings, buries, suspends and early quits over a week, and mock
+// interviews, whose ratings are reviews like any other), at the start of a
 // session `srs status`, `srs stats` (due today and the forecast's today),
 // `srs cards --today` and the session's header say the same; a session
 // that rates every card Good then shows exactly the reviews and new cards
@@ -134,6 +134,23 @@ func TestCountsAgree(t *testing.T) {
 					c.run(start, "", "settings", "--deck", d, "new_per_day="+fmt.Sprint(rng.IntN(4)), "reviews_per_day="+fmt.Sprint(rng.IntN(8)))
 				}
 			}
+			// Interview dates (srs plan), a few days to weeks out, over
+			// the guide's loops or a whole deck, with a few minutes a day
+			// or many.
+			addPlans := func(at time.Time, n int) {
+				for range n {
+					args := []string{"plan", "add", at.AddDate(0, 0, 1+rng.IntN(25)).Format("2006-01-02"),
+						"--minutes", fmt.Sprint(5 + rng.IntN(60))}
+					switch rng.IntN(3) {
+					case 0:
+						args = append(args, "--loop", []string{"system-design", "debugging,behavioral"}[rng.IntN(2)])
+					case 1:
+						args = append(args, "--deck", append(decks, "guide")[rng.IntN(len(decks)+1)])
+					}
+					c.run(at, "", args...)
+				}
+			}
+			addPlans(start, rng.IntN(3))
 			// Sessions a day to a week apart, so that cards pile up (and
 			// siblings fall due together), then a gap of up to a month.
 			now := start
@@ -148,11 +165,13 @@ func TestCountsAgree(t *testing.T) {
 				now = now.Add(time.Duration(1+rng.IntN(rng.IntN(7)+1))*24*time.Hour + time.Duration(rng.IntN(180)-90)*time.Minute)
 			}
 			now = now.Add(time.Duration(rng.IntN(30*24)) * time.Hour)
+			addPlans(now, rng.IntN(3))
 
 			// Now: status, stats, cards --today and the session's header.
 			var st struct {
 				queue.Counts
-				NextDue time.Time `json:"next_due"`
+				NextDue time.Time        `json:"next_due"`
+				Plans   []map[string]any `json:"plans"`
 			}
 			if err := json.Unmarshal([]byte(c.run(now, "", "status", "--json")), &st); err != nil {
 				t.Fatal(err)
@@ -173,7 +192,7 @@ func TestCountsAgree(t *testing.T) {
 				t.Fatalf("cards --today lists %d cards, status counts %d", n, st.Total())
 			}
 
-			t.Logf("status %+v", st.Counts)
+			t.Logf("status %+v, %d plans ahead", st.Counts, len(st.Plans))
 			out := c.run(now, strings.Repeat("\n3\n", 2000), "review")
 			headers := headerRE.FindAllStringSubmatch(out, -1)
 			if len(headers) == 0 {
