@@ -133,6 +133,13 @@ type Day struct {
 // NewDay is p on the day containing now, its answer times measured by
 // r's log (before today, so that they hold steady through the day).
 func NewDay(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) (*Day, error) {
+	return NewDayCosts(r, p, sched, now, nil)
+}
+
+// NewDayCosts is NewDay with the costs measured already today for the
+// same plan, if costs is not nil: they depend on the log before today
+// only, and measuring reads up to 14 days of it.
+func NewDayCosts(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time, costs *Costs) (*Day, error) {
 	date, err := DateStart(p, sched)
 	if err != nil {
 		return nil, err
@@ -141,6 +148,10 @@ func NewDay(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time)
 	d := &Day{Plan: p, Scope: ScopeOf(p), Today: today, Date: date, sched: sched, now: now,
 		Left: daysBetween(today.Start, date, sched.Location())}
 	if d.Left < 1 {
+		return d, nil
+	}
+	if costs != nil {
+		d.Costs = *costs
 		return d, nil
 	}
 	if d.Costs, err = Measure(r, d.Scope, sched, sched.DayStart(now, -measureDays), today.Start); err != nil {
@@ -275,6 +286,9 @@ func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Tim
 			return nil
 		}
 		k, seen := kinds[e.Card]
+		if !seen && sc.Deck != "" && !strings.HasPrefix(e.Card, sc.Deck+"\x00") {
+			kinds[e.Card], seen = "", true // another deck's: no metadata to read
+		}
 		if !seen {
 			m, found, err := r.Meta(e.Card)
 			if err != nil {

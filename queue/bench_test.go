@@ -81,3 +81,57 @@ func BenchmarkFirstCard(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBuildPlan is BenchmarkBuild with an interview date ahead,
+// beside the same collection without one (none), measured in the same
+// run: a plan over one topic of one deck (about 1/40 of its 10k cards)
+// 21 days out (pacing) and 2 days out (a final day: the due index after
+// the date is read for cards to review ahead), and one over every deck's
+// loop:system-design 21 days out (every deck's new cards read).
+func BenchmarkBuildPlan(b *testing.B) {
+	for _, cards := range []int{10000, 100000} {
+		if testing.Short() && cards > 10000 {
+			continue
+		}
+		src := benchDB(b, cards, cards*10)
+		for _, tc := range []struct {
+			name string
+			plan *store.Plan
+		}{
+			{"none", nil},
+			{"topic-21d", &store.Plan{Date: "2026-12-18", Deck: "deck000", Topics: []string{"1"}}},
+			{"topic-2d", &store.Plan{Date: "2026-11-29", Deck: "deck000", Topics: []string{"1"}}},
+			{"loop-all-decks-21d", &store.Plan{Date: "2026-12-18", Loops: []string{"system-design"}}},
+		} {
+			b.Run(fmt.Sprintf("cards=%d/plan=%s", cards, tc.name), func(b *testing.B) {
+				path := filepath.Join(b.TempDir(), "srs.db")
+				data, err := os.ReadFile(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				s, err := store.Open(path, store.Options{Now: benchEnd})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				if tc.plan != nil {
+					p := *tc.plan
+					p.Minutes, p.Target = 60, 0.9
+					if _, err := s.AddPlan("user00", p, benchEnd); err != nil {
+						b.Fatal(err)
+					}
+				}
+				var t *queue.Today
+				for b.Loop() {
+					if t, err = queue.Load(s, "user00", benchEnd, queue.Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(t.Counts.Total()), "cards")
+			})
+		}
+	}
+}

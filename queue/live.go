@@ -36,15 +36,14 @@ func NewLive(opt Options) *Live { return &Live{opt: opt} }
 func (l *Live) Today(r *store.Reader, now time.Time) (*Today, error) {
 	p := l.pending
 	l.pending = nil
-	sn := l.sn
+	sn, before := l.sn, l.sn
 	switch {
 	case sn == nil || sn.future || !sn.day.Contains(now):
 		sn = nil
 	case r.Version() == sn.version:
 		// Nothing written since: the same data.
-	case p != nil && r.Version() == p.version && p.version == sn.version+1 && sn.day.Contains(p.e.Time()) && len(sn.plans) == 0:
-		// One write since, the session's own. (A plan's day depends on
-		// its whole scope, which a rating moves: read again.)
+	case p != nil && r.Version() == p.version && p.version == sn.version+1 && sn.day.Contains(p.e.Time()):
+		// One write since, the session's own.
 		if err := sn.applied(r, p.e, p.parent); err != nil {
 			l.sn = nil
 			return nil, err
@@ -54,7 +53,7 @@ func (l *Live) Today(r *store.Reader, now time.Time) (*Today, error) {
 	}
 	if sn == nil {
 		var err error
-		if sn, err = read(r, now, l.opt); err != nil {
+		if sn, err = readAfter(r, now, l.opt, before); err != nil {
 			l.sn = nil
 			return nil, err
 		}

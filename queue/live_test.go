@@ -86,7 +86,8 @@ func viewOf(t *queue.Today) view {
 
 // TestLiveIsBuild: a session's kept queue, after each of its own
 // ratings (and after other writes, an undo, a new day), says exactly
-// what a fresh Build says, over random collections and sessions.
+// what a fresh Build says, over random collections (some with interview
+// dates ahead) and sessions.
 func TestLiveIsBuild(t *testing.T) {
 	seeds := 60
 	if testing.Short() {
@@ -97,6 +98,17 @@ func TestLiveIsBuild(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 7))
 			f := newFixture(t)
 			names := randomCollection(f, rng, t0)
+			// Interview dates: none, or up to two, over a deck or all,
+			// from tomorrow (a final day) to weeks away.
+			for range rng.IntN(3) {
+				p := store.Plan{Date: t0.AddDate(0, 0, 1+rng.IntN(25)).Format(store.DateLayout), Minutes: 5 + rng.IntN(60), Target: 0.9}
+				if rng.IntN(2) == 0 {
+					p.Deck = names[rng.IntN(len(names))]
+				}
+				if _, err := f.s.AddPlan("ann", p, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
 			opt := queue.Options{}
 			if rng.IntN(4) == 0 {
 				opt.Deck = names[rng.IntN(len(names))]

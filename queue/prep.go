@@ -64,6 +64,9 @@ func (o *planOwner) of(card string) (ownerOf, error) {
 	if w, ok := o.cards[card]; ok {
 		return w, nil
 	}
+	if !slices.ContainsFunc(o.plans, func(p *planDay) bool { return p.Plan.Deck == "" || p.Plan.Deck == deckOf(card) }) {
+		return ownerOf{}, nil // no metadata to read for a card of no plan's deck
+	}
 	m, ok, err := o.r.Meta(card)
 	if err != nil {
 		return ownerOf{}, err
@@ -97,7 +100,12 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 	}
 	var plans []*planDay
 	for _, p := range ps { // by date: the earliest plan owns a card in several scopes
-		d, err := prep.NewDay(r, p, sn.sched, now)
+		var costs *prep.Costs
+		if c, ok := sn.costs[p.ID]; ok && c.day.Equal(sn.day.Start) && slices.Equal(c.plan.Loops, p.Loops) &&
+			slices.Equal(c.plan.Topics, p.Topics) && c.plan.Deck == p.Deck {
+			costs = &c.costs
+		}
+		d, err := prep.NewDayCosts(r, p, sn.sched, now, costs)
 		if err != nil {
 			return err
 		}
@@ -109,6 +117,10 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		return nil
 	}
 	own := &planOwner{r: r, plans: plans, opt: sn.opt, cards: map[string]ownerOf{}}
+	ps2 := &planState{own: own, introduced: map[string]bool{}, groups: map[planGroup]bool{}}
+	introduced := ps2.introduced
+	followUps := map[string]int{} // introduced today, per sibling group
+	review := ps2.review
 
 	// The day's cards of each plan: those introduced today, each at
 	// its cost as a new card, and the others rated today or due today,
@@ -116,19 +128,6 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 	// of a group). Both sets are what the day began with: a card rated
 	// moves from due to rated, a card introduced from unseen to
 	// introduced, so the plan's quota only falls by the cards done.
-	introduced := map[string]bool{}
-	followUps := map[string]int{} // introduced today, per sibling group
-	type planGroup struct {
-		p     *planDay
-		group string
-	}
-	groups := map[planGroup]bool{}
-	review := func(w ownerOf) {
-		if k := (planGroup{w.p, w.group}); !groups[k] {
-			groups[k] = true
-			w.p.load.Spent += w.p.Costs.Review()
-		}
-	}
 	err = r.EachLog(sn.day.Start, now.Add(time.Nanosecond), func(e store.Entry) error {
 		if e.Action != store.ActRate || introduced[e.Card] {
 			return nil
@@ -174,11 +173,22 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		return err
 	}
 
-	// The cards still to introduce, in each plan's order.
-	decks, err := r.Decks()
-	if err != nil {
-		return err
+	// The cards still to introduce, in each plan's order: the new index
+	// of the plans' decks (every deck's, if a plan names none), each
+	// card's tags read to find its plan.
+	decks := []string{}
+	for _, p := range plans {
+		if p.Plan.Deck == "" {
+			if decks, err = r.Decks(); err != nil {
+				return err
+			}
+			break
+		}
+		if !slices.Contains(decks, p.Plan.Deck) {
+			decks = append(decks, p.Plan.Deck)
+		}
 	}
+	slices.Sort(decks)
 	for _, name := range decks {
 		if err := r.EachNew(name, func(card string) error {
 			m, ok, err := r.Meta(card)
@@ -193,10 +203,6 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 			return err
 		}
 	}
-	// The user's own new cards a day are raised by each plan to its
-	// pace, not given to each: a later plan is raised from what the
-	// earlier ones left of them.
-	ownLeft := sn.settings.NewPerDay
 	for _, p := range plans {
 		// Within a class, the groups with the most follow-ups still to
 		// come first: each of those needs a day of its own. Counted as
@@ -211,11 +217,10 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		slices.SortStableFunc(p.unseen, func(a, b planCard) int {
 			return cmp.Or(a.class-b.class, waiting[b.group]-waiting[a.group])
 		})
-		p.load.Unseen = len(p.unseen)
-		p.load.NewPerDay = max(ownLeft, 0)
-		p.quota = p.Quota(p.load)
-		ownLeft -= p.quota.New + p.load.NewToday
 	}
+	sn.plans = plans
+	sn.planState = ps2
+	sn.quotas()
 
 	// On a final day, the cards due on or after the date to review ahead.
 	from := time.Time{}
@@ -225,8 +230,12 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		}
 	}
 	if !from.IsZero() {
+		inDecks := func(string) bool { return true }
+		if !slices.ContainsFunc(plans, func(p *planDay) bool { return p.Plan.Deck == "" }) {
+			inDecks = func(card string) bool { return slices.Contains(decks, deckOf(card)) }
+		}
 		err := r.EachDue(from, time.Unix(math.MaxInt32, 0), func(d store.Due) error {
-			if d.Learning || !d.LastReview.Before(sn.day.Start) {
+			if d.Learning || !d.LastReview.Before(sn.day.Start) || !inDecks(d.Card) {
 				return nil
 			}
 			w, err := own.of(d.Card)
@@ -248,8 +257,84 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 			})
 		}
 	}
-	sn.plans = plans
 	sn.owned = func(c *deck.Card) bool { return own.match(c).p != nil }
+	sn.costs = map[uint64]planCosts{}
+	for _, p := range plans {
+		sn.costs[p.Plan.ID] = planCosts{day: sn.day.Start, plan: p.Plan, costs: p.Costs}
+	}
+	return nil
+}
+
+// planCosts are a plan's costs as measured on a day: the same all day
+// (prep.Costs are measured on the log before it), so that a session,
+// which builds the day again after every rating, measures them once.
+type planCosts struct {
+	day   time.Time
+	plan  store.Plan
+	costs prep.Costs
+}
+
+// planState is what a snapshot keeps of its plans' day to apply a
+// rating of the session's own to them (appliedPlans) rather than read
+// it all again.
+type planState struct {
+	own        *planOwner
+	introduced map[string]bool    // cards of the plans introduced today
+	groups     map[planGroup]bool // sibling groups of the cards of the day, counted
+}
+
+type planGroup struct {
+	p     *planDay
+	group string
+}
+
+// review counts a card of the day that is not new: a review's cost for
+// its sibling group, once.
+func (ps *planState) review(w ownerOf) {
+	if k := (planGroup{w.p, w.group}); !ps.groups[k] {
+		ps.groups[k] = true
+		w.p.load.Spent += w.p.Costs.Review()
+	}
+}
+
+// quotas applies each plan's rules to its load, in date order. The
+// user's own new cards a day are raised by each plan to its pace, not
+// given to each: a later plan is raised from what the earlier ones left
+// of them.
+func (sn *snapshot) quotas() {
+	ownLeft := sn.settings.NewPerDay
+	for _, p := range sn.plans {
+		p.load.Unseen = len(p.unseen)
+		p.load.NewPerDay = max(ownLeft, 0)
+		p.quota = p.Quota(p.load)
+		ownLeft -= p.quota.New + p.load.NewToday
+	}
+}
+
+// appliedPlans brings the plans' day up to date with one rating the
+// session recorded (see applied): the card moves from unseen to
+// introduced today, or from due to rated (or out of the cards reviewed
+// ahead), as a fresh read would find it.
+func (sn *snapshot) appliedPlans(r *store.Reader, e store.Entry) error {
+	ps := sn.planState
+	if ps == nil || e.Action != store.ActRate || ps.introduced[e.Card] {
+		return nil
+	}
+	ps.own.r = r
+	w, err := ps.own.of(e.Card)
+	if err != nil || w.p == nil {
+		return err
+	}
+	if !e.HadState || e.Before.State == fsrs.New {
+		ps.introduced[e.Card] = true
+		w.p.load.NewToday++
+		w.p.load.Spent += w.p.Costs.New(w.kind)
+		w.p.unseen = slices.DeleteFunc(w.p.unseen, func(c planCard) bool { return c.card == e.Card })
+	} else {
+		ps.review(w)
+		w.p.pulls = slices.DeleteFunc(w.p.pulls, func(c planPull) bool { return c.d.card == e.Card })
+	}
+	sn.quotas()
 	return nil
 }
 

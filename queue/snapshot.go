@@ -31,8 +31,10 @@ type snapshot struct {
 	scanned  int              // due-index entries read
 	// plans are the user's plans whose date is ahead, by date (prep.go);
 	// owned reports whether a card is one of theirs.
-	plans []*planDay
-	owned func(*deck.Card) bool
+	plans     []*planDay
+	owned     func(*deck.Card) bool
+	costs     map[uint64]planCosts // each plan's, by id, kept from the snapshot before
+	planState *planState
 }
 
 // done is what a deck did today, as the limits count it.
@@ -53,6 +55,12 @@ func group(card, parent string) string {
 
 // read takes a snapshot for now.
 func read(r *store.Reader, now time.Time, opt Options) (*snapshot, error) {
+	return readAfter(r, now, opt, nil)
+}
+
+// readAfter is read, keeping what of before (a snapshot taken earlier by
+// the same session) stays the same all day: the plans' costs.
+func readAfter(r *store.Reader, now time.Time, opt Options, before *snapshot) (*snapshot, error) {
 	settings, err := r.Settings()
 	if err != nil {
 		return nil, err
@@ -67,6 +75,10 @@ func read(r *store.Reader, now time.Time, opt Options) (*snapshot, error) {
 	}
 	sn := &snapshot{version: r.Version(), opt: opt, settings: settings, deckSet: deckSet, sched: sched,
 		day: sched.DayOf(now), done: map[string]*done{}, claimed: claims{}}
+	if before != nil && slices.Equal(before.settings.LearningSteps, settings.LearningSteps) &&
+		before.settings.DesiredRetention == settings.DesiredRetention && len(before.settings.RelearningSteps) == len(settings.RelearningSteps) {
+		sn.costs = before.costs
+	}
 	if opt.Deck != "" {
 		sn.decks = []string{opt.Deck}
 	} else if sn.decks, err = r.Decks(); err != nil {
@@ -190,6 +202,9 @@ func deckOf(card string) string {
 func (sn *snapshot) applied(r *store.Reader, e store.Entry, parent string) error {
 	sn.version = r.Version()
 	sn.note(e, parent)
+	if err := sn.appliedPlans(r, e); err != nil {
+		return err
+	}
 	sn.due = slices.DeleteFunc(sn.due, func(d dueCard) bool { return d.card == e.Card })
 	d, ok, err := r.DueEntry(e.Card)
 	if err != nil || !ok {

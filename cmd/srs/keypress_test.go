@@ -73,9 +73,21 @@ var keypressRatings = []string{"3", "3", "3", "1", "3", "4", "3", "2", "3", "3"}
 // gets.
 const perDay = 150
 
-func newKeypressUI(b *testing.B, collection string) *keypressUI {
+func newKeypressUI(b *testing.B, collection string, plans ...store.Plan) *keypressUI {
 	b.Helper()
 	path := copyCollection(b, collection)
+	if len(plans) > 0 {
+		s, err := store.Open(path, store.Options{Now: benchEnd})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range plans {
+			if _, err := s.AddPlan("user00", p, benchEnd); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.Close()
+	}
 	// From the day after the synthetic learner's last (whose 518 reviews
 	// used up that day's limit); rate moves the clock on.
 	u := &keypressUI{now: benchEnd.AddDate(0, 0, 1)}
@@ -230,4 +242,26 @@ func BenchmarkKeypress(b *testing.B) {
 		i++
 	}
 	u.report(b)
+}
+
+// BenchmarkKeypressPlan is BenchmarkKeypress with an interview date
+// ahead: a plan over one topic of one deck (about 250 of the 100k
+// cards), 21 days out (pacing only) or 2 days out (the final days: the
+// due index after the date read for cards to review ahead). A session
+// reads the plan's day once and applies its own ratings to it, as it
+// does the rest of the day. Compare with BenchmarkKeypress in the same
+// run.
+func BenchmarkKeypressPlan(b *testing.B) {
+	for _, days := range []int{21, 2} {
+		b.Run(fmt.Sprintf("date=%dd", days), func(b *testing.B) {
+			u := newKeypressUI(b, benchCollection(b, 100000, 1000000), store.Plan{Deck: "deck000", Topics: []string{"1"},
+				Date: benchEnd.AddDate(0, 0, 1+days).Format(store.DateLayout), Minutes: 60, Target: 0.9})
+			i := 0
+			for b.Loop() {
+				u.rate(b, keypressRatings[i%len(keypressRatings)])
+				i++
+			}
+			u.report(b)
+		})
+	}
 }
