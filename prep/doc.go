@@ -26,15 +26,20 @@
 //     its question reached Review, one of a question's group a day, as
 //     every day), then the rest; so the questions, whose follow-ups need
 //     days of their own, start early.
-//   - Minutes: the plan's minutes a day cap what it adds. A day's cost is
-//     estimated from the user's answer time (AnswerSeconds: their
-//     measured seconds per card in scope over the last 14 days before
-//     today, pulled toward 60 s, what one of the guide's long answers
-//     takes out loud, while there are few): an answer for each card in
-//     scope due or rated today, an answer per learning step for each card
-//     introduced today. New cards come only as far as the minutes left
-//     allow: when reviews take the whole day, the pace falls behind and
-//     readiness says how many minutes the plan needs.
+//   - Minutes: the plan's minutes a day cap what it adds; it fills nine
+//     tenths of them (Fill), leaving the rest for answers that run long.
+//     A day's cost is estimated from the user's own answers (Measure:
+//     their ratings of cards in scope over the 14 days before today,
+//     each figure pulled toward a prior while measured on few, as
+//     history's habits are): seconds an answer (60 s, what one of the
+//     guide's long answers takes out loud, until measured; per kind of
+//     card for new cards, so a probe costs less than a question), the
+//     answers a new card takes on its first day and those a review
+//     takes. A review's cost is counted once for each sibling group of
+//     the cards in scope due or rated today, a new card's for each
+//     introduced today. New cards come in order only as far as the
+//     minutes left allow: when reviews take the whole day, the pace
+//     falls behind and readiness says how many minutes the plan needs.
 //   - Final days: a card in scope due on or after the date, not reviewed
 //     today, is reviewed ahead of its due when it was last reviewed before
 //     the final days (so every card's next review comes before the date)
