@@ -1,6 +1,7 @@
 package prep
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -264,13 +265,19 @@ func (c Costs) New(k deck.Kind) float64 { return c.answer(k) * c.NewAnswers }
 // it.
 func (c Costs) Review() float64 { return c.Seconds * c.ReviewAnswers }
 
-// Measure is what cards in scope took the user from from to to: each
-// figure their own, pulled toward a prior while measured on few
-// (history.Blend). The priors: DefaultSeconds an answer (and the user's
-// answer over all kinds for one kind); an answer per learning step and a
-// quarter more on the day a card is introduced; one answer, and a
-// relearning step for the lapses the desired retention expects, on a day
-// a card is reviewed.
+// measureAnswers is how many of the user's latest answers Measure reads
+// at most: enough for their own figures to weigh 0.9 against the priors
+// (history.Blend), few enough that a heavy user's two weeks of log are
+// not all read.
+const measureAnswers = 450
+
+// Measure is what cards in scope took the user in their latest answers
+// (at most measureAnswers) from from to to: each figure their own,
+// pulled toward a prior while measured on few (history.Blend). The
+// priors: DefaultSeconds an answer (and the user's answer over all kinds
+// for one kind); an answer per learning step and a quarter more on the
+// day a card is introduced; one answer, and a relearning step for the
+// lapses the desired retention expects, on a day a card is reviewed.
 func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Time) (Costs, error) {
 	st := sched.Settings()
 	kinds := map[string]deck.Kind{} // "" for a card out of scope
@@ -280,15 +287,21 @@ func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Tim
 		card string
 		day  time.Time
 	}
-	days := map[cardDay]int{} // answers; negative on the day a card was introduced
-	err := r.EachLog(from, to, func(e store.Entry) error {
+	type answers struct {
+		n     int
+		isNew bool // the day's first answer was the card's first
+	}
+	days := map[cardDay]*answers{}
+	var keep func([]byte) bool
+	if sc.Deck != "" { // another deck's entries are not even decoded
+		prefix := []byte(sc.Deck + "\x00")
+		keep = func(card []byte) bool { return bytes.HasPrefix(card, prefix) }
+	}
+	err := r.EachLogBack(from, to, keep, func(e store.Entry) error {
 		if e.Action != store.ActRate {
 			return nil
 		}
 		k, seen := kinds[e.Card]
-		if !seen && sc.Deck != "" && !strings.HasPrefix(e.Card, sc.Deck+"\x00") {
-			kinds[e.Card], seen = "", true // another deck's: no metadata to read
-		}
 		if !seen {
 			m, found, err := r.Meta(e.Card)
 			if err != nil {
@@ -305,24 +318,25 @@ func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Tim
 		times = append(times, e.Duration)
 		byKind[k] = append(byKind[k], e.Duration)
 		cd := cardDay{e.Card, sched.DayOf(e.Time()).Start}
-		n, seen := days[cd]
-		switch {
-		case !seen && (!e.HadState || e.Before.State == fsrs.New):
-			days[cd] = -1
-		case n < 0:
-			days[cd]--
-		default:
-			days[cd]++
+		a := days[cd]
+		if a == nil {
+			a = &answers{}
+			days[cd] = a
+		}
+		a.n++
+		a.isNew = !e.HadState || e.Before.State == fsrs.New // newest first: the day's first answer is seen last
+		if len(times) == measureAnswers {
+			return store.ErrStop
 		}
 		return nil
 	})
 	var newSum, newN, revSum, revN int
-	for _, n := range days {
-		if n < 0 {
-			newSum -= n
+	for _, a := range days {
+		if a.isNew {
+			newSum += a.n
 			newN++
 		} else {
-			revSum += n
+			revSum += a.n
 			revN++
 		}
 	}

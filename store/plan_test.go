@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/fsrs"
 )
 
 func TestPlans(t *testing.T) {
@@ -97,5 +99,49 @@ func TestEachMeta(t *testing.T) {
 		if err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("deck %q: %v, %v; want %v", tc.deck, got, err, tc.want)
 		}
+	}
+}
+
+func TestEachLogBack(t *testing.T) {
+	s := openTemp(t)
+	utcUser(t, s, "ann")
+	mustImport(t, s, testDeck("d", deck.Card{ID: "a"}, deck.Card{ID: "b"}, deck.Card{ID: "c"}))
+	var want []string
+	for i, id := range []string{"a", "b", "c"} {
+		it := itemFor(t, s, "ann", "d", id)
+		rate(t, s, "ann", it, t0.Add(time.Duration(i)*time.Hour), fsrs.Good)
+		want = append([]string{id}, want...)
+	}
+	for _, tc := range []struct {
+		from, to time.Time
+		want     []string
+	}{
+		{t0, t0.Add(3 * time.Hour), want},
+		{t0.Add(time.Hour), t0.Add(2 * time.Hour), []string{"b"}}, // to excluded, from included
+		{t0.Add(5 * time.Hour), t0.Add(6 * time.Hour), nil},
+		{t0.Add(-time.Hour), t0, nil},
+	} {
+		var got []string
+		err := s.Read("ann", func(r *Reader) error {
+			return r.EachLogBack(tc.from, tc.to, nil, func(e Entry) error {
+				_, id := deck.SplitKey(e.Card)
+				got = append(got, id)
+				return nil
+			})
+		})
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%v..%v: %v, %v; want %v", tc.from, tc.to, got, err, tc.want)
+		}
+	}
+	var got []string
+	err := s.Read("ann", func(r *Reader) error {
+		return r.EachLogBack(t0, t0.Add(3*time.Hour), func(card []byte) bool { return string(card) != deck.Key("d", "b") }, func(e Entry) error {
+			_, id := deck.SplitKey(e.Card)
+			got = append(got, id)
+			return nil
+		})
+	})
+	if err != nil || !slices.Equal(got, []string{"c", "a"}) {
+		t.Errorf("keeping all but b: %v, %v", got, err)
 	}
 }
