@@ -392,7 +392,10 @@ func Check(r *store.Reader, p store.Plan, now time.Time) error {
 	loops, topics := map[string]bool{}, map[string]bool{}
 	sc := ScopeOf(p)
 	n := 0
-	if err := r.EachMeta(p.Deck, func(c store.StoredCard) error {
+	if err := r.EachMeta(p.Deck, func(c store.StoredCard, _ uint64) error {
+		if c.Retired {
+			return nil
+		}
 		for _, t := range c.Tags {
 			if l, ok := strings.CutPrefix(t, LoopPrefix); ok {
 				loops[l] = true

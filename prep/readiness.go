@@ -71,8 +71,8 @@ func Read(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) (
 	}
 	var cards []card
 	unseen := 0
-	err = r.EachMeta(p.Deck, func(c store.StoredCard) error {
-		if !d.Scope.Has(&c.Card) {
+	err = r.EachMeta(p.Deck, func(c store.StoredCard, _ uint64) error {
+		if c.Retired || !d.Scope.Has(&c.Card) {
 			return nil
 		}
 		st, had, err := r.State(deck.Key(c.Deck, c.ID))

@@ -2,6 +2,8 @@ package queue_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/srs-tool/srs/bench/synth"

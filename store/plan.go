@@ -165,36 +165,6 @@ func (s *Store) RemovePlan(user string, id uint64) (Plan, error) {
 	return p, err
 }
 
-// EachMeta calls fn for every card of deckName ("" for every deck) that
-// is not retired, without its text (as Meta), in key order; fn returning
-// ErrStop ends the walk early. It reads every card of the deck: a plan's
-// scope is decided by tags, which no index keeps.
-func (r *Reader) EachMeta(deckName string, fn func(StoredCard) error) error {
-	c := r.tx.Bucket(bCards).Cursor()
-	var prefix []byte
-	k, v := c.First()
-	if deckName != "" {
-		prefix = []byte(deckName + "\x00")
-		k, v = c.Seek(prefix)
-	}
-	for ; k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-		m, err := decodeMeta(string(k), v)
-		if err != nil {
-			return err
-		}
-		if m.Retired {
-			continue
-		}
-		if err := fn(StoredCard{Card: m.card(cardText{}).Card}); err != nil {
-			if err == ErrStop {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
-}
-
 // HasDeck reports whether a deck of that name exists.
 func (r *Reader) HasDeck(name string) bool { return r.tx.Bucket(bDecks).Get([]byte(name)) != nil }
 

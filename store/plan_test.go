@@ -75,33 +75,6 @@ func TestPlanRefused(t *testing.T) {
 	}
 }
 
-func TestEachMeta(t *testing.T) {
-	s := openTemp(t)
-	utcUser(t, s, "ann")
-	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"t"}}, deck.Card{ID: "b"}))
-	mustImport(t, s, testDeck("e", deck.Card{ID: "c"}))
-	// Re-importing d without b retires b.
-	mustImport(t, s, testDeck("d", deck.Card{ID: "a", Tags: []string{"t"}}))
-	for _, tc := range []struct {
-		deck string
-		want []string
-	}{{"d", []string{"d/a"}}, {"e", []string{"e/c"}}, {"", []string{"d/a", "e/c"}}, {"x", nil}} {
-		var got []string
-		err := s.Read("ann", func(r *Reader) error {
-			return r.EachMeta(tc.deck, func(c StoredCard) error {
-				got = append(got, c.Deck+"/"+c.ID)
-				if c.Front != "" {
-					t.Errorf("%s: EachMeta read the text", c.ID)
-				}
-				return nil
-			})
-		})
-		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("deck %q: %v, %v; want %v", tc.deck, got, err, tc.want)
-		}
-	}
-}
-
 func TestEachLogBack(t *testing.T) {
 	s := openTemp(t)
 	utcUser(t, s, "ann")
