@@ -18,7 +18,7 @@ func (c *compiler) cards() []deck.Card {
 		case u.card.Kind == deck.KindQuestion:
 			u.card.Tags = []string{tagQuestions}
 			if loop := selfDescribedLoop(u); loop != "" {
-				u.card.Tags = append(u.card.Tags, "loop:"+loop)
+				u.card.Tags = append(u.card.Tags, deck.LoopTag+loop)
 			}
 		case u.parent != nil:
 			u.card.Tags = slices.Clone(u.parent.card.Tags)

@@ -112,7 +112,7 @@ func (u *unit) setAnswer(title, answer string) {
 func groupTags(section string, g *group) []string {
 	tags := []string{section, "group:" + g.slug}
 	if g.loop != "" {
-		tags = append(tags, "loop:"+g.loop)
+		tags = append(tags, deck.LoopTag+g.loop)
 	}
 	return tags
 }

@@ -21,12 +21,6 @@ import (
 //go:embed topics.txt
 var topicsTable []byte
 
-// Tag prefixes of the table's topics and loops.
-const (
-	topicPrefix = "topic:"
-	loopPrefix  = "loop:"
-)
-
 // A topicTable is a parsed topics.txt.
 type topicTable struct {
 	topics, loops map[string]string // name: the line of the guide it comes from
@@ -176,17 +170,17 @@ func (t *topicTable) apply(d *deck.Deck) error {
 func (row topicRow) tags(c *deck.Card) ([]string, error) {
 	var tags, claimed []string
 	for _, tag := range c.Tags {
-		if loop, ok := strings.CutPrefix(tag, loopPrefix); ok {
+		if loop, ok := strings.CutPrefix(tag, deck.LoopTag); ok {
 			claimed = append(claimed, loop)
 		} else {
 			tags = append(tags, tag)
 		}
 	}
 	for _, topic := range row.topics {
-		tags = append(tags, topicPrefix+topic)
+		tags = append(tags, deck.TopicTag+topic)
 	}
 	for _, loop := range row.loops {
-		tags = append(tags, loopPrefix+loop)
+		tags = append(tags, deck.LoopTag+loop)
 	}
 	// A follow-up with a row of its own does not claim its question's loop.
 	if c.Kind == deck.KindQuestion {

@@ -66,8 +66,8 @@ func TestBuiltInTopics(t *testing.T) {
 	cards := byID(d)
 	count := map[string]int{}
 	for _, c := range d.Cards {
-		topics := tagsWith(c.Tags, topicPrefix)
-		loops := tagsWith(c.Tags, loopPrefix)
+		topics := tagsWith(c.Tags, deck.TopicTag)
+		loops := tagsWith(c.Tags, deck.LoopTag)
 		switch c.Kind {
 		case deck.KindQuestion, deck.KindFollowUp:
 			if len(topics) == 0 || len(loops) == 0 {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -40,38 +38,11 @@ const Fill = 0.9
 // measureDays is how far back answer times are measured from.
 const measureDays = 14
 
-// Tag prefixes a plan's loops and topics match.
-const (
-	LoopPrefix  = "loop:"
-	TopicPrefix = "topic:"
-)
-
 // Scope is which cards a plan is about.
-type Scope struct {
-	Deck          string
-	Loops, Topics []string
-}
+type Scope = deck.Scope
 
 // ScopeOf is p's scope.
 func ScopeOf(p store.Plan) Scope { return Scope{Deck: p.Deck, Loops: p.Loops, Topics: p.Topics} }
-
-// Has reports whether c is in the scope: in its deck (if it names one),
-// with one of its loops (if any) and one of its topics (if any).
-func (s Scope) Has(c *deck.Card) bool {
-	return (s.Deck == "" || c.Deck == s.Deck) && anyTag(c.Tags, LoopPrefix, s.Loops) && anyTag(c.Tags, TopicPrefix, s.Topics)
-}
-
-func anyTag(tags []string, prefix string, names []string) bool {
-	if len(names) == 0 {
-		return true
-	}
-	for _, t := range tags {
-		if n, ok := strings.CutPrefix(t, prefix); ok && slices.Contains(names, n) {
-			return true
-		}
-	}
-	return false
-}
 
 // Label is how a plan is called in one line: its name, else its scope.
 func Label(p store.Plan) string {
@@ -389,20 +360,14 @@ func Check(r *store.Reader, p store.Plan, now time.Time) error {
 	if p.Deck != "" && !r.HasDeck(p.Deck) {
 		return fmt.Errorf("no deck %q; `srs decks` lists them", p.Deck)
 	}
-	loops, topics := map[string]bool{}, map[string]bool{}
+	var names deck.ScopeNames
 	sc := ScopeOf(p)
 	n := 0
 	if err := r.EachMeta(p.Deck, func(c store.StoredCard, _ uint64) error {
 		if c.Retired {
 			return nil
 		}
-		for _, t := range c.Tags {
-			if l, ok := strings.CutPrefix(t, LoopPrefix); ok {
-				loops[l] = true
-			} else if tp, ok := strings.CutPrefix(t, TopicPrefix); ok {
-				topics[tp] = true
-			}
-		}
+		names.Add(&c.Card)
 		if sc.Has(&c.Card) {
 			n++
 		}
@@ -410,28 +375,12 @@ func Check(r *store.Reader, p store.Plan, now time.Time) error {
 	}); err != nil {
 		return err
 	}
+	if err := names.Check(sc); err != nil {
+		return err
+	}
 	where := "any deck"
 	if p.Deck != "" {
 		where = "deck " + p.Deck
-	}
-	for _, k := range []struct {
-		kind  string
-		names []string
-		known map[string]bool
-	}{{"loop", p.Loops, loops}, {"topic", p.Topics, topics}} {
-		for _, name := range k.names {
-			if !k.known[name] {
-				if len(k.known) == 0 {
-					return fmt.Errorf("unknown %s %q: no card in %s has a %s: tag", k.kind, name, where, k.kind)
-				}
-				names := make([]string, 0, len(k.known))
-				for n := range k.known {
-					names = append(names, n)
-				}
-				sort.Strings(names)
-				return fmt.Errorf("unknown %s %q; the %ss of %s: %s", k.kind, name, k.kind, where, strings.Join(names, ", "))
-			}
-		}
 	}
 	if n == 0 {
 		return fmt.Errorf("no card of %s is in scope of %s", where, Label(p))

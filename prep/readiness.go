@@ -111,7 +111,7 @@ func Read(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.Time) (
 			for _, k := range []struct {
 				prefix string
 				m      map[string]*Score
-			}{{TopicPrefix, topics}, {LoopPrefix, loops}} {
+			}{{deck.TopicTag, topics}, {deck.LoopTag, loops}} {
 				if name, ok := strings.CutPrefix(t, k.prefix); ok {
 					s := k.m[name]
 					if s == nil {

@@ -25,21 +25,9 @@ import (
 // mock: the log stays the one source of truth, a rebuild replays them,
 // and the day's queue counts them as reviews done today.
 
-// Tag prefixes a mock's scope names: the built-in guide tags its
-// questions with the guide's topics and interview loops
-// (content/topics.txt), and a user's deck may do the same.
-const (
-	TopicTag = "topic:"
-	LoopTag  = "loop:"
-)
-
-// MockScope narrows the questions a mock picks from; empty fields
-// match everything.
-type MockScope struct {
-	Deck  string
-	Loop  string // tag loop:Loop
-	Topic string // tag topic:Topic
-}
+// MockScope narrows the questions a mock picks from: a deck, loops
+// and topics (deck.LoopTag, deck.TopicTag), as a plan's scope does.
+type MockScope = deck.Scope
 
 // MockConfig is what a mock interview needs from its caller.
 type MockConfig struct {
@@ -187,15 +175,9 @@ func mockCandidates(r *store.Reader, sc MockScope, sched *fsrs.Scheduler, now ti
 	}
 	var questions []card
 	followUps := map[string][]card{} // question key: its follow-ups
-	loops, topics := map[string]bool{}, map[string]bool{}
+	var names deck.ScopeNames
 	err := r.EachMeta(sc.Deck, func(c store.StoredCard, pos uint64) error {
-		for _, t := range c.Tags {
-			if name, ok := strings.CutPrefix(t, LoopTag); ok {
-				loops[name] = true
-			} else if name, ok := strings.CutPrefix(t, TopicTag); ok {
-				topics[name] = true
-			}
-		}
+		names.Add(&c.Card)
 		switch {
 		case c.Retired:
 		case c.Parent != "":
@@ -209,19 +191,12 @@ func mockCandidates(r *store.Reader, sc MockScope, sched *fsrs.Scheduler, now ti
 	if err != nil {
 		return nil, err
 	}
-	where := ""
-	if sc.Deck != "" {
-		where = fmt.Sprintf(" in deck %q", sc.Deck)
-	}
-	if err := knownName("loop", sc.Loop, loops, where); err != nil {
-		return nil, err
-	}
-	if err := knownName("topic", sc.Topic, topics, where); err != nil {
+	if err := names.Check(sc); err != nil {
 		return nil, err
 	}
 	var out []mockCandidate
 	for _, q := range questions {
-		if sc.Loop != "" && !slices.Contains(q.Tags, LoopTag+sc.Loop) || sc.Topic != "" && !slices.Contains(q.Tags, TopicTag+sc.Topic) {
+		if !sc.Has(&q.Card) {
 			continue
 		}
 		st, had, err := r.State(q.Key())
@@ -262,38 +237,12 @@ func mockCandidates(r *store.Reader, sc MockScope, sched *fsrs.Scheduler, now ti
 	return out, nil
 }
 
-// knownName refuses a loop or topic name no card has, listing those
-// there are.
-func knownName(what, name string, names map[string]bool, where string) error {
-	if name == "" || names[name] {
-		return nil
-	}
-	if len(names) == 0 {
-		return fmt.Errorf("no %s %q: no card%s has a %s tag", what, name, where, map[string]string{"loop": LoopTag, "topic": TopicTag}[what])
-	}
-	list := make([]string, 0, len(names))
-	for n := range names {
-		list = append(list, n)
-	}
-	slices.Sort(list)
-	return fmt.Errorf("no %s %q%s; %ss: %s", what, name, where, what, strings.Join(list, ", "))
-}
-
+// scopeText is " in " and the scope, or "" for every card.
 func scopeText(sc MockScope) string {
-	var parts []string
-	if sc.Deck != "" {
-		parts = append(parts, "deck "+sc.Deck)
+	if t := sc.String(); t != "" {
+		return " in " + t
 	}
-	if sc.Loop != "" {
-		parts = append(parts, "loop "+sc.Loop)
-	}
-	if sc.Topic != "" {
-		parts = append(parts, "topic "+sc.Topic)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " in " + strings.Join(parts, ", ")
+	return ""
 }
 
 // mockOrder is a random order of the candidates in which each next one

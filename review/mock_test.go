@@ -328,13 +328,13 @@ func TestMockScope(t *testing.T) {
 		want  string // the questions, sorted, or the error
 	}{
 		{MockScope{}, "q1 q2 q3"},
-		{MockScope{Loop: "system-design"}, "q1 q2"},
-		{MockScope{Topic: "caching"}, "q2"},
-		{MockScope{Loop: "system-design", Topic: "leadership"}, `no questions to ask in loop system-design, topic leadership: every card in it is a follow-up, a generic probe, suspended or retired`},
-		{MockScope{Loop: "debugging"}, `no questions to ask in loop debugging: every card in it is a follow-up, a generic probe, suspended or retired`},
-		{MockScope{Loop: "sytem-design"}, `no loop "sytem-design"; loops: behavioral, debugging, system-design`},
-		{MockScope{Topic: "dbs", Deck: "d"}, `no topic "dbs" in deck "d"; topics: caching, databases, leadership`},
-		{MockScope{Deck: "nosuch", Topic: "x"}, `no topic "x": no card in deck "nosuch" has a topic: tag`},
+		{MockScope{Loops: []string{"system-design"}}, "q1 q2"},
+		{MockScope{Topics: []string{"caching"}}, "q2"},
+		{MockScope{Loops: []string{"system-design"}, Topics: []string{"leadership"}}, `no questions to ask in loop system-design, topic leadership: every card in it is a follow-up, a generic probe, suspended or retired`},
+		{MockScope{Loops: []string{"debugging"}}, `no questions to ask in loop debugging: every card in it is a follow-up, a generic probe, suspended or retired`},
+		{MockScope{Loops: []string{"sytem-design"}}, `unknown loop "sytem-design"; the loops of any deck: behavioral, debugging, system-design`},
+		{MockScope{Topics: []string{"dbs"}, Deck: "d"}, `unknown topic "dbs"; the topics of deck d: caching, databases, leadership`},
+		{MockScope{Deck: "nosuch", Topics: []string{"x"}}, `unknown topic "x": no card in deck nosuch has a topic: tag`},
 	} {
 		ids, err := pick(tc.scope)
 		got := ""

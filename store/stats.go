@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 )
 
@@ -192,5 +193,5 @@ func (s *Store) Stats(user string, now time.Time) (*Stats, error) {
 // or loop: tag, or a user's own plain tag); section:, group: and the like
 // say where a card sits in its source, not what it tests.
 func isTopicTag(tag string) bool {
-	return strings.HasPrefix(tag, "topic:") || strings.HasPrefix(tag, "loop:") || !strings.Contains(tag, ":")
+	return strings.HasPrefix(tag, deck.TopicTag) || strings.HasPrefix(tag, deck.LoopTag) || !strings.Contains(tag, ":")
 }

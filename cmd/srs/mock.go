@@ -34,8 +34,8 @@ func mockCommand(env **Env) *cli.Command {
 			"input stops, keeping what was rated. Ratings are logged as reviews marked mock and scheduled as any " +
 			"review. Line mode always (--lines is accepted).",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "loop", Usage: "only questions tagged loop:`L` (system-design, debugging, ...)"},
-			&cli.StringFlag{Name: "topic", Usage: "only questions tagged topic:`T` (databases, caching, ...)"},
+			&cli.StringSliceFlag{Name: "loop", Usage: "only questions tagged loop:`L`, any of these (comma-separated: system-design,debugging)"},
+			&cli.StringSliceFlag{Name: "topic", Usage: "only questions tagged topic:`T`, any of these (comma-separated: databases,caching)"},
 			&cli.StringFlag{Name: "deck", Usage: "only this deck"},
 			&cli.IntFlag{Name: "minutes", Value: 45, Usage: "length of the interview in `N` minutes"},
 			&cli.Uint64Flag{Name: "seed", Usage: "pick with this seed `N`, to repeat a mock (default: from the clock; printed)"},
@@ -49,7 +49,7 @@ func mockCommand(env **Env) *cli.Command {
 				return usageError{fmt.Errorf("mock: --minutes %d: must be 1..1440", m)}
 			}
 			return runMock(&mockOptions{Env: *env,
-				Scope:   review.MockScope{Deck: c.String("deck"), Loop: c.String("loop"), Topic: c.String("topic")},
+				Scope:   review.MockScope{Deck: c.String("deck"), Loops: c.StringSlice("loop"), Topics: c.StringSlice("topic")},
 				Minutes: c.Int("minutes"), Seed: c.Uint64("seed"), SeedSet: c.IsSet("seed")})
 		},
 	}
@@ -156,20 +156,10 @@ func runMock(o *mockOptions) error {
 }
 
 func mockScopeText(sc review.MockScope) string {
-	var parts []string
-	if sc.Deck != "" {
-		parts = append(parts, "deck "+sc.Deck)
+	if t := sc.String(); t != "" {
+		return " (" + t + ")"
 	}
-	if sc.Loop != "" {
-		parts = append(parts, "loop "+sc.Loop)
-	}
-	if sc.Topic != "" {
-		parts = append(parts, "topic "+sc.Topic)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return ""
 }
 
 // printMockFront is a card's header and question: which question of the
