@@ -41,14 +41,13 @@ func showCommand(env **Env) *cli.Command {
 
 // shown is everything `srs show` prints of a card.
 type shown struct {
-	card     store.StoredCard
-	parent   *deck.Card
-	state    store.CardState
-	had      bool
-	history  []store.Entry
-	loc      *time.Location
-	now      time.Time
-	settings fsrs.Settings
+	card    store.StoredCard
+	parent  *deck.Card
+	state   store.CardState
+	had     bool
+	history []store.Entry
+	loc     *time.Location
+	now     time.Time
 }
 
 // showJSON is `srs show --json`: the card as `srs cards --json` has it,
