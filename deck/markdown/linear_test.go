@@ -5,46 +5,45 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/srs-tool/srs/deck"
+	"github.com/srs-tool/srs/internal/lineartest"
 )
 
-// TestParserStaysLinear feeds the parser (and the writer) large hostile inputs; a
-// quadratic path would take minutes, not milliseconds.
+// TestParserStaysLinear feeds the parser (and the writer) hostile inputs
+// of two sizes: the work must grow with the input, not with its square
+// (a quadratic path took minutes on inputs of a few MB).
 func TestParserStaysLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large inputs")
-	}
-	var manyTags, manyCards, deepFence strings.Builder
-	manyTags.WriteString("## Q\ntags: ")
-	for i := range 150000 {
-		fmt.Fprintf(&manyTags, "t%d, ", i)
-	}
-	for i := range 100000 {
-		fmt.Fprintf(&manyCards, "## Q%d\nA\n### Follow-up: F%d\nB\n", i, i)
-	}
-	deepFence.WriteString("## Q\n")
-	for range 200000 {
-		deepFence.WriteString("```\n## x\n```\n")
-	}
-	tests := []struct {
-		name  string
-		parse func(*bytes.Reader) error
-		in    string
-	}{
-		{"md tags", mdParseErr, manyTags.String()},
-		{"md cards", mdParseErr, manyCards.String()},
-		{"md fences", mdParseErr, deepFence.String()},
-		{"md headings only", mdParseErr, strings.Repeat("## ", 300000)},
-	}
-	for _, tt := range tests {
-		start := time.Now()
-		err := tt.parse(bytes.NewReader([]byte(tt.in)))
-		if d := time.Since(start); d > 10*time.Second {
-			t.Errorf("%s: %v for %d bytes (%v)", tt.name, d, len(tt.in), err)
+	input := func(build func(b *strings.Builder, n int)) func(n int) func() {
+		return func(n int) func() {
+			var b strings.Builder
+			build(&b, n)
+			in := []byte(b.String())
+			return func() { mdParseErr(bytes.NewReader(in)) }
 		}
 	}
+	lineartest.Check(t, []lineartest.Case{
+		{Name: "md tags", N: 4000, Make: input(func(b *strings.Builder, n int) {
+			b.WriteString("## Q\ntags: ")
+			for i := range n {
+				fmt.Fprintf(b, "t%d, ", i)
+			}
+		})},
+		{Name: "md cards", N: 2000, Make: input(func(b *strings.Builder, n int) {
+			for i := range n {
+				fmt.Fprintf(b, "## Q%d\nA\n### Follow-up: F%d\nB\n", i, i)
+			}
+		})},
+		{Name: "md fences", N: 5000, Make: input(func(b *strings.Builder, n int) {
+			b.WriteString("## Q\n")
+			for range n {
+				b.WriteString("```\n## x\n```\n")
+			}
+		})},
+		{Name: "md headings only", N: 30000, Make: input(func(b *strings.Builder, n int) {
+			b.WriteString(strings.Repeat("## ", n))
+		})},
+	})
 }
 
 func mdParseErr(r *bytes.Reader) error {
