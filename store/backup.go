@@ -139,7 +139,7 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 	switch {
 	case err == nil:
 		defer cur.Close()
-	case errors.Is(err, ErrDamaged) && force:
+	case (errors.Is(err, ErrDamaged) || errors.Is(err, ErrBadRecord)) && force:
 		lock, err := lockFile(dbPath, false, opt.Timeout)
 		if err != nil {
 			return err
@@ -147,6 +147,10 @@ func Restore(dbPath, from string, force bool, opt Options) error {
 		defer lock.Close()
 	case errors.Is(err, ErrDamaged):
 		return restoreError(from, "", err)
+	case errors.Is(err, ErrBadRecord):
+		// A record opening reads (the schema version, a state an
+		// upgrade reads) is damaged: the file's structure may be sound.
+		return fmt.Errorf("restore %s: %w; --force restores over it (its reviews cannot be compared with the backup's)", from, err)
 	default:
 		return err
 	}

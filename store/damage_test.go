@@ -344,3 +344,38 @@ func TestZeroedMetaPage(t *testing.T) {
 		s.Close()
 	}
 }
+
+// A record that opening reads (here the schema version) damaged, in a
+// file whose pages are sound: opening fails with ErrBadRecord, not
+// ErrDamaged, and a restore over it with force must still put the
+// backup back (it failed: only ErrDamaged let force through).
+func TestRestoreOverBadRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "srs.db")
+	s, err := Open(path, Options{Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := s.Backup(bk); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kSchema, []byte{1, 2, 3}) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(path, Options{Now: t0, Timeout: time.Second}); !errors.Is(err, ErrBadRecord) {
+		t.Fatalf("open: %v; want a bad record", err)
+	}
+	err = Restore(path, bk, false, Options{Now: t0, Timeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "--force restores over it") {
+		t.Fatalf("restore without force: %v", err)
+	}
+	if err := Restore(path, bk, true, Options{Now: t0, Timeout: time.Second}); err != nil {
+		t.Fatalf("restore with force: %v", err)
+	}
+	s, err = Open(path, Options{Now: t0})
+	if err != nil {
+		t.Fatalf("after the restore: %v", err)
+	}
+	s.Close()
+}
