@@ -102,12 +102,10 @@ func atoi(t *testing.T, s string) int {
 // `srs cards --today` and the session's header say the same; a session
 // that rates every card Good then shows exactly the reviews and new cards
 // they counted; and at its end the summary and `srs status` agree on
-// what is left and when the next card is due.
+// what is left and when the next card is due. 8 random collections, 30
+// with SRS_LONG_TESTS=1; SRS_COUNT_SEEDS=N sets the number.
 func TestCountsAgree(t *testing.T) {
-	seeds := 30
-	if testing.Short() {
-		seeds = 8
-	}
+	seeds := repeats(t, "SRS_COUNT_SEEDS", 8, 30)
 	for seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 11))

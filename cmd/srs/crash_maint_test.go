@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +21,11 @@ import (
 // session printed as recorded is lost (checkAfterKill, also across
 // restores, which must refuse a backup lacking one); a backup or export
 // under its name is whole, never half-written. After the last kill, the
-// next runs leave no temporary file or directory behind. SRS_CRASH_KILLS
-// sets the number of kills (default 60, 12 with -short).
+// next runs leave no temporary file or directory behind. Each four kills
+// kill each of the four commands once, in a random order: 12 kills, 60
+// with SRS_LONG_TESTS=1; SRS_CRASH_KILLS=N sets the number.
 func TestCrashSafetyMaintenance(t *testing.T) {
-	kills := 60
-	if testing.Short() {
-		kills = 12
-	}
-	if s := os.Getenv("SRS_CRASH_KILLS"); s != "" {
-		kills, _ = strconv.Atoi(s)
-	}
+	kills := repeats(t, "SRS_CRASH_KILLS", 12, 60)
 	bin := srsBinary(t)
 	dir := t.TempDir()
 	tmp := filepath.Join(dir, "tmp")
@@ -64,11 +58,19 @@ func TestCrashSafetyMaintenance(t *testing.T) {
 	lastBackup := ""
 	left := 0
 	counts := map[string]int{}
+	var order []int
 	for i := range kills {
 		now := "SRS_NOW=" + t0.Add(time.Duration(i)*6*time.Hour).Format(time.RFC3339)
 		what := fmt.Sprintf("kill %d", i)
+		if i%4 == 0 {
+			order = rng.Perm(4)
+		}
+		op := order[i%4]
+		if op == 3 && lastBackup == "" {
+			op = 2 // a backup first, to restore later
+		}
 		var args []string
-		switch rng.IntN(4) {
+		switch op {
 		case 0:
 			args = []string{"export", "--format", "apkg", "--with-scheduling", "-o", filepath.Join(dir, "out.apkg")}
 		case 1:
@@ -76,9 +78,6 @@ func TestCrashSafetyMaintenance(t *testing.T) {
 		case 2:
 			args = []string{"backup", "--force", filepath.Join(dir, fmt.Sprintf("backup%d.db", i%3))}
 		case 3:
-			if lastBackup == "" {
-				continue
-			}
 			args = []string{"restore", lastBackup}
 		}
 		what += " (" + strings.Join(args, " ") + ")"

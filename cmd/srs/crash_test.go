@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,15 +22,10 @@ import (
 // must find nothing wrong, and the log must hold exactly the ratings whose
 // commit returned (the "recorded" lines the process got out), plus at most
 // the one rating that was committing when the kill came: none lost, none
-// doubled. SRS_CRASH_KILLS sets the number of kills (default 100).
+// doubled. 15 kills, 100 with SRS_LONG_TESTS=1; SRS_CRASH_KILLS=N sets
+// the number.
 func TestCrashSafety(t *testing.T) {
-	kills := 100
-	if testing.Short() {
-		kills = 15
-	}
-	if s := os.Getenv("SRS_CRASH_KILLS"); s != "" {
-		kills, _ = strconv.Atoi(s)
-	}
+	kills := repeats(t, "SRS_CRASH_KILLS", 15, 100)
 	bin := srsBinary(t)
 	dir := t.TempDir()
 	env := append(os.Environ(), "SRS_DB="+filepath.Join(dir, "srs.db"), "SRS_USER=ann", "TZ=UTC")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -24,12 +23,13 @@ import (
 // a hang. A backup of a file doctor finds damaged is refused, and so is a
 // restore from it, which leaves the database it would have replaced as it
 // was; a restore over it with --force puts a sound database back.
-// SRS_DAMAGE_SEEDS sets the number of damaged files (default 40, 4
-// with -short); SRS_DAMAGE_SEEDS=FIRST-END runs seeds FIRST to END-1.
+// Seeds 0 to 3 damage a file in each of the four ways; 40 seeds with
+// SRS_LONG_TESTS=1; SRS_DAMAGE_SEEDS=N sets the number, and
+// SRS_DAMAGE_SEEDS=FIRST-END runs seeds FIRST to END-1.
 func TestDamagedDatabases(t *testing.T) {
-	seeds := 40
-	if testing.Short() {
-		seeds = 4 // one of each kind of damage
+	seeds := 4 // one of each kind of damage
+	if longTests() {
+		seeds = 40
 	}
 	first := 0
 	if s := os.Getenv("SRS_DAMAGE_SEEDS"); s != "" { // N, or FIRST-END to go back to one
@@ -155,11 +155,11 @@ func seedDatabase(t *testing.T, bin, db string, env []string) {
 	}
 }
 
-// runDamaged runs srs in dir with a deadline: a command that outlives it
-// is hanging.
+// runDamaged runs srs in dir; one still running when the test run is
+// about to time out is hanging, and the test names it.
 func runDamaged(t *testing.T, bin, dir string, env []string, args ...string) (string, string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := hangContext(t)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
@@ -169,7 +169,7 @@ func runDamaged(t *testing.T, bin, dir string, env []string, args ...string) (st
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("srs %s: still running after 20 s (hangs)", strings.Join(args, " "))
+		t.Fatalf("srs %s: still running as the test run times out (hangs)", strings.Join(args, " "))
 	}
 	var ee *exec.ExitError
 	switch {

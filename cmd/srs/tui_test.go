@@ -206,15 +206,17 @@ func (d *driver) press(keys ...string) {
 	}
 }
 
-// until handles messages until cond holds.
+// until handles messages until cond holds (or, if it never does, until
+// the test run is about to time out, showing the screen).
 func (d *driver) until(what string, cond func() bool) {
 	d.t.Helper()
-	deadline := time.After(20 * time.Second)
+	ctx, cancel := hangContext(d.t)
+	defer cancel()
 	for !cond() {
 		select {
 		case msg := <-d.msgs:
 			d.handle(msg)
-		case <-deadline:
+		case <-ctx.Done():
 			d.t.Fatalf("never %s; screen:\n%s", what, strings.Join(plainScreen(d.m.screen()), "\n"))
 		}
 	}
