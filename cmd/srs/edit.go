@@ -86,6 +86,7 @@ type cardEdit struct {
 	file   string           // what the editor opens
 	line   int              // the card's heading in file
 	source bool             // file is the deck's Markdown source, imported again after the edit
+	dir    string           // a copy's temporary directory (store.TempDir), until the copy is kept
 	notes  []string         // said before the editor opens: why a copy, an ID pinned
 }
 
@@ -204,20 +205,54 @@ func (ed *cardEdit) onCopy() error {
 			break
 		}
 	}
+	// The copy is a temporary file while srs owns it: in a directory
+	// marked as srs's, which a later run removes if this one is killed
+	// meanwhile (store.SweepTemp). One that is given to the user is
+	// moved out of it first (keep).
+	store.SweepTemp(os.TempDir())
+	dir, err := store.TempDir()
+	if err != nil {
+		return fmt.Errorf("edit: %w", err)
+	}
+	file := filepath.Join(dir, "card.md")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return fmt.Errorf("edit: %w", err)
+	}
+	ed.file, ed.dir = file, dir
+	return nil
+}
+
+// discard removes a copy once done with (a source file stays).
+func (ed *cardEdit) discard() {
+	if ed.source {
+		return
+	}
+	os.Remove(ed.file)
+	if ed.dir != "" {
+		os.RemoveAll(ed.dir)
+	}
+}
+
+// keep moves a copy that could not be taken in out of its temporary
+// directory, which a later run would sweep away, to a name of its own
+// in the system's temporary directory (srs-edit-*.md), which the error
+// then names. If it cannot be moved it stays where it is.
+func (ed *cardEdit) keep() {
+	if ed.source || ed.dir == "" {
+		return
+	}
 	f, err := os.CreateTemp("", "srs-edit-*.md")
 	if err != nil {
-		return fmt.Errorf("edit: %w", err)
+		return
 	}
-	_, err = f.WriteString(strings.Join(lines, "\n"))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	f.Close()
+	if err := os.Rename(ed.file, f.Name()); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("edit: %w", err)
+		return
 	}
-	ed.file = f.Name()
-	return nil
+	os.RemoveAll(ed.dir)
+	ed.file, ed.dir = f.Name(), ""
 }
 
 // finish takes the edit in once the editor has exited (with ran, its
@@ -227,9 +262,7 @@ func (ed *cardEdit) onCopy() error {
 func (ed *cardEdit) finish(env *Env, ran error) (editResult, error) {
 	res := editResult{card: ed.card.Deck + "/" + ed.card.ID, file: ed.file}
 	if ran != nil {
-		if !ed.source {
-			os.Remove(ed.file)
-		}
+		ed.discard()
 		return res, fmt.Errorf("edit: editor %s: %v; nothing changed", editorName(env.Editor), ran)
 	}
 	if ed.source {
@@ -296,14 +329,18 @@ func (ed *cardEdit) store(env *Env, res editResult) (editResult, error) {
 	}
 	d, err := markdown.Parse(bytes.NewReader(data), deck.ParseOptions{File: ed.file, Deck: ed.card.Deck})
 	if err != nil {
-		return res, fmt.Errorf("%w; nothing changed (your text is kept in %s)", err, ed.file)
+		// The error names the copy's place as it was parsed.
+		was := ed.file
+		ed.keep()
+		return res, fmt.Errorf("%s; nothing changed (your text is kept in %s)", strings.ReplaceAll(err.Error(), was, ed.file), ed.file)
 	}
 	switch len(d.Cards) {
 	case 1:
 	case 0:
-		os.Remove(ed.file)
+		ed.discard()
 		return res, fmt.Errorf("edit: the copy holds no card; nothing changed")
 	default:
+		ed.keep()
 		return res, fmt.Errorf("edit: the copy holds %d cards, and an edit keeps one; nothing changed (your text is kept in %s)", len(d.Cards), ed.file)
 	}
 	c := d.Cards[0]
@@ -312,9 +349,10 @@ func (ed *cardEdit) store(env *Env, res editResult) (editResult, error) {
 		return err
 	})
 	if err != nil {
+		ed.keep()
 		return res, fmt.Errorf("%w (your text is kept in %s)", err, ed.file)
 	}
-	os.Remove(ed.file)
+	ed.discard()
 	return res, nil
 }
 
@@ -400,7 +438,10 @@ func replaceFile(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(real), "."+filepath.Base(real)+".srs-*")
+	// The temporary sibling is named as srs names them, so that a run
+	// killed before the rename leaves one the next write here removes.
+	store.SweepTemp(filepath.Dir(real))
+	tmp, err := os.OpenFile(store.TempName(real), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

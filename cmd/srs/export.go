@@ -170,17 +170,12 @@ var stdoutNames = map[string]bool{"-": true, "/dev/stdout": true, "/dev/fd/1": t
 
 func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.CardFilter) (int, error) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(apkgMemoryLimit))
-	// The package is built in temporary files. They go in a directory
-	// of this process's own, marked as srs's, which a later run removes
-	// if this one is killed before it does (store.SweepTemp).
-	store.SweepTemp(os.TempDir())
-	tmp, err := store.TempDir()
+	// The package is built in temporary files (inTempDir).
+	_, done, err := inTempDir()
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(tmp)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR"))
-	os.Setenv("TMPDIR", tmp)
+	defer done()
 	settings, err := s.Settings(o.Env.User)
 	if err != nil {
 		return 0, err

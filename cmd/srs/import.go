@@ -218,6 +218,13 @@ func (o *importOptions) parse(file string) (*deck.Deck, map[string]fsrs.AnkiProg
 	}
 	opt := deck.ParseOptions{File: in.name, Deck: o.Deck}
 	if format == formats.APKG {
+		// A piped package's copy and the collection unpacked from the
+		// package are temporary files (inTempDir).
+		_, done, err := inTempDir()
+		if err != nil {
+			return nil, nil, fmt.Errorf("import %s: %w", in.name, err)
+		}
+		defer done()
 		f, err := in.File(o.Ctx, apkg.DefaultLimits.MaxFileSize)
 		if err != nil {
 			return nil, nil, err

@@ -120,8 +120,9 @@ func (in *input) ReadAll(ctx context.Context, limit int64) ([]byte, error) {
 
 // File returns the input as a regular file (an Anki package is read from
 // its end): the file itself, or a copy of at most limit bytes of what
-// came down the pipe, in a temporary file that is already unlinked, so
-// nothing is left behind however srs ends. Close the input when done.
+// came down the pipe, in a temporary file (in TMPDIR, which the import
+// points at a directory of its own: inTempDir) that is already unlinked,
+// so nothing is left behind however srs ends. Close the input when done.
 func (in *input) File(ctx context.Context, limit int64) (*os.File, error) {
 	if in.regular {
 		return in.f, nil

@@ -152,7 +152,7 @@ func TestInterruptedImport(t *testing.T) {
 	}
 	t.Run("apkg", func(t *testing.T) {
 		// The package's collection is unpacked into TMPDIR first.
-		check(t, interruptWhen(t, bin, env, nil, func(string) bool { return len(matches(t, tmp, "srs-apkg-*")) > 0 }, "import", pkg))
+		check(t, interruptWhen(t, bin, env, nil, func(string) bool { return len(matches(t, tmp, "srs-tmp-*/srs-apkg-*")) > 0 }, "import", pkg))
 	})
 	t.Run("fifo", func(t *testing.T) {
 		fifo := filepath.Join(dir, "fifo")
