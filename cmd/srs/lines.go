@@ -11,6 +11,7 @@ import (
 	"github.com/srs-tool/srs/deck"
 	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/review"
+	"github.com/srs-tool/srs/store"
 )
 
 // runLines is the scriptable face of a review session (design.md §5).
@@ -37,7 +38,7 @@ func runLines(env *Env, sess *review.Session) error {
 		return in.err
 	}
 	undo := func() {
-		c, err := sess.Undo()
+		c, err := waitInUse(env, sess.Undo)
 		switch {
 		case errors.Is(err, review.ErrNothingToUndo):
 			fmt.Fprintln(out, "nothing to undo")
@@ -48,7 +49,7 @@ func runLines(env *Env, sess *review.Session) error {
 		}
 	}
 	for {
-		c, err := sess.Next()
+		c, err := waitInUse(env, sess.Next)
 		if err != nil {
 			return err
 		}
@@ -90,10 +91,10 @@ func runLines(env *Env, sess *review.Session) error {
 				undo()
 				break card
 			case "s", "suspend":
-				report(env, sess.Suspend(c), "suspended "+c.Card.ID)
+				report(env, waitInUse0(env, func() error { return sess.Suspend(c) }), "suspended "+c.Card.ID)
 				break card
 			case "b", "bury":
-				report(env, sess.Bury(c), "buried "+c.Card.ID+" until tomorrow")
+				report(env, waitInUse0(env, func() error { return sess.Bury(c) }), "buried "+c.Card.ID+" until tomorrow")
 				break card
 			}
 			if revealed {
@@ -145,7 +146,7 @@ func (l *lineReader) next() (string, bool) {
 // rateLine records a rating; a card skipped because another session
 // changed it is reported and the session goes on.
 func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating, pressed time.Time) error {
-	st, err := sess.Answer(c, r, pressed)
+	st, err := waitInUse(env, func() (store.CardState, error) { return sess.Answer(c, r, pressed) })
 	if errors.Is(err, review.ErrSkipped) {
 		fmt.Fprintln(env.IO.Out, err)
 		return nil
@@ -157,6 +158,30 @@ func rateLine(env *Env, sess *review.Session, c *review.Card, r fsrs.Rating, pre
 	// test) can count on every "recorded" line being on disk.
 	fmt.Fprintf(env.IO.Out, "recorded %s/%s %s: %s, due %s\n", c.Card.Deck, c.Card.ID, ratingName(r), stateName(st), fsrs.FormatWhen(st.Due, env.Now(), c.Zone()))
 	return nil
+}
+
+// waitInUse makes a session call, and makes it again while it finds the
+// database in use (store.ErrInUse, after the lock timeout), as the review
+// screen does: another process's export or backup makes the session
+// wait, not end. It says once on stderr that it waits; Ctrl-C stops it.
+func waitInUse[T any](env *Env, call func() (T, error)) (T, error) {
+	said := false
+	for {
+		v, err := call()
+		if !errors.Is(err, store.ErrInUse) {
+			return v, err
+		}
+		if !said {
+			fmt.Fprintln(env.IO.ErrOut, "srs: waiting for the database: another srs process is using it")
+			said = true
+		}
+	}
+}
+
+// waitInUse0 is waitInUse for a call that returns only an error.
+func waitInUse0(env *Env, call func() error) error {
+	_, err := waitInUse(env, func() (struct{}, error) { return struct{}{}, call() })
+	return err
 }
 
 func report(env *Env, err error, ok string) {

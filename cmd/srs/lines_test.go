@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestLineReader(t *testing.T) {
@@ -74,5 +75,63 @@ func TestLinesLongInput(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%.2000s", want, out.String())
 		}
+	}
+}
+
+// A line-mode session whose rating, suspend or next card meets the
+// database held by another process for longer than the lock timeout (an
+// export, a backup) waits, saying so once on stderr, and goes on once the
+// database is free: the rating is recorded, nothing ends with "in use".
+// It ended the session before.
+func TestLinesWaitForDatabase(t *testing.T) {
+	env, sess, _ := reviewEnv(t, 50*time.Millisecond)
+	in, typed := io.Pipe()
+	var out, errOut syncBuffer
+	env.IO.In, env.IO.Out, env.IO.ErrOut = in, &out, &errOut
+	var sessErr error
+	ended := make(chan struct{})
+	go func() { sessErr = runLines(env, sess); close(ended) }()
+	ctx, cancel := hangContext(t)
+	defer cancel()
+	waitFor := func(what string, b *syncBuffer, want string, n int) {
+		t.Helper()
+		for strings.Count(b.String(), want) < n {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("never %s; stdout:\n%s\nstderr:\n%s", what, out.String(), errOut.String())
+			case <-ended:
+				t.Fatalf("the session ended before it %s: %v", what, sessErr)
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+	const waiting = "srs: waiting for the database: another srs process is using it\n"
+	waitFor("showed a card", &out, "Q: ", 1)
+	typed.Write([]byte("\n")) // shows the answer
+
+	// A rating.
+	release := holdDB(t, env.DBPath)
+	go typed.Write([]byte("3\n"))
+	waitFor("said it waits", &errOut, waiting, 1)
+	release()
+	waitFor("recorded the rating", &out, "recorded ", 1)
+	// A suspend: the rating's wait is over, so it says so again.
+	waitFor("showed the next card", &out, "Q: ", 2)
+	release = holdDB(t, env.DBPath)
+	go typed.Write([]byte("s\n"))
+	waitFor("said it waits again", &errOut, waiting, 2)
+	release()
+	waitFor("suspended the card", &out, "suspended ", 1)
+	typed.Write([]byte("q\n"))
+	typed.Close()
+	<-ended
+	if sessErr != nil {
+		t.Fatalf("session: %v", sessErr)
+	}
+	if got := ratings(t, env); len(got) != 1 {
+		t.Fatalf("ratings %v; want one", got)
+	}
+	if strings.Contains(out.String()+errOut.String(), "in use") {
+		t.Fatalf("the session reported the database in use:\n%s\n%s", out.String(), errOut.String())
 	}
 }
