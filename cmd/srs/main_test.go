@@ -21,9 +21,21 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(removeBinary{m}, map[string]func(){
 		"srs": func() { os.Exit(Main(os.Args, defaultIO(), os.Getenv)) },
 	})
+}
+
+// removeBinary runs the tests, then removes the srs binary srsBinary
+// built for them (each run left one in the temporary directory).
+type removeBinary struct{ m *testing.M }
+
+func (r removeBinary) Run() int {
+	code := r.m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	return code
 }
 
 // TestScripts drives the real binary against a temporary database: see
