@@ -185,8 +185,7 @@ func (o *exportOptions) writeAPKG(s *store.Store, w io.Writer, filter store.Card
 		return 0, err
 	}
 	now := o.Env.Now()
-	start := time.Now()
-	progress := progressPrinter(o.Env.IO, start, "cards exported")
+	progress := progressPrinter(o.Env.IO, time.Now, "cards exported")
 	aw, err := apkg.NewWriter(w, apkg.Options{WithScheduling: o.WithScheduling, Now: now,
 		Progress: func(done int) { progress(done, 0) }, Media: os.DirFS(filepath.Join(o.Env.DataDir(), "media"))})
 	if err != nil {

@@ -142,8 +142,7 @@ func (o *importOptions) run() error {
 		return err
 	}
 	var res store.ImportResult
-	start := time.Now()
-	progress := progressPrinter(o.Env.IO, start, "writing cards")
+	progress := progressPrinter(o.Env.IO, time.Now, "writing cards")
 	err = o.Env.with(func(s *store.Store) (err error) {
 		if o.Deck != "" {
 			if info, err := s.DeckInfo(o.Deck); err == nil && info.Builtin {
@@ -319,9 +318,11 @@ func printImport(o *importOptions, d *deck.Deck, r store.ImportResult, media int
 }
 
 // progressPrinter reports long work on stderr once it has run for two
-// seconds: a line redrawn in place on a terminal, a line a second
-// otherwise. Call it with -1, -1 to finish.
-func progressPrinter(io *IO, start time.Time, what string) func(done, total int) {
+// seconds by clock (time.Now; a test's own), from now on: a line redrawn
+// in place on a terminal, a line a second otherwise. Call it with -1, -1
+// to finish.
+func progressPrinter(io *IO, clock func() time.Time, what string) func(done, total int) {
+	start := clock()
 	shown := false
 	var last time.Time
 	every := 200 * time.Millisecond
@@ -335,10 +336,11 @@ func progressPrinter(io *IO, start time.Time, what string) func(done, total int)
 			}
 			return
 		}
-		if time.Since(start) < 2*time.Second || time.Since(last) < every && done != total {
+		now := clock()
+		if now.Sub(start) < 2*time.Second || now.Sub(last) < every && done != total {
 			return
 		}
-		last, shown = time.Now(), true
+		last, shown = now, true
 		line := fmt.Sprintf("%s: %d", what, done)
 		if total > 0 {
 			line = fmt.Sprintf("%s: %d/%d (%d%%)", what, done, total, done*100/total)
