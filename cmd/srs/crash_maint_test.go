@@ -22,8 +22,10 @@ import (
 // restores, which must refuse a backup lacking one); a backup or export
 // under its name is whole, never half-written. After the last kill, the
 // next runs leave no temporary file or directory behind. Each four kills
-// kill each of the four commands once, in a random order: 12 kills, 60
-// with SRS_LONG_TESTS=1; SRS_CRASH_KILLS=N sets the number.
+// take the four commands in a random order (a restore needs a finished
+// backup, and is a backup until there is one; a command may finish before
+// its kill): 12 kills, 60 with SRS_LONG_TESTS=1; SRS_CRASH_KILLS=N sets
+// the number.
 func TestCrashSafetyMaintenance(t *testing.T) {
 	kills := repeats(t, "SRS_CRASH_KILLS", 12, 60)
 	bin := srsBinary(t)
