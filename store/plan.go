@@ -176,8 +176,8 @@ func (r *Reader) HasDeck(name string) bool { return r.tx.Bucket(bDecks).Get([]by
 func (r *Reader) EachLogBack(from, to time.Time, keep func(card []byte) bool, fn func(Entry) error) error {
 	c := r.ub.log.Cursor()
 	start := logFrom(from)
-	k, v := c.Seek(logFrom(to))
-	if k == nil {
+	var k, v []byte
+	if k, _ = c.Seek(logFrom(to)); k == nil {
 		k, v = c.Last()
 	} else {
 		k, v = c.Prev()
