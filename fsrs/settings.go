@@ -28,6 +28,11 @@ type Settings struct {
 	// is reached. By default, as in Anki, every new card introduced
 	// counts against the review limit and none come once it is reached.
 	NewIgnoresReviewLimit bool `json:"new_ignores_review_limit,omitempty"`
+	// MinutesPerDay is a daily time budget: when above 0, a day's new
+	// cards are held back so that its estimated time (package queue)
+	// stays within it. Reviews are never held back by it. 0 is no
+	// budget, and what settings saved before there was one read as.
+	MinutesPerDay int `json:"minutes_per_day,omitempty"`
 	// FittedAt and FittedReviews say when `srs optimize` fitted Weights
 	// to the user's log, and to how many reviews; zero for weights that
 	// were not fitted here.
@@ -73,6 +78,9 @@ func (s Settings) Validate() error {
 	}
 	if s.NewPerDay < 0 || s.NewPerDay > 100000 {
 		return fmt.Errorf("new_per_day %d: must be 0..100000", s.NewPerDay)
+	}
+	if s.MinutesPerDay < 0 || s.MinutesPerDay > 1440 {
+		return fmt.Errorf("minutes_per_day %d: must be 0..1440 (0: no budget)", s.MinutesPerDay)
 	}
 	if s.ReviewsPerDay < 0 || s.ReviewsPerDay > 1000000 {
 		return fmt.Errorf("reviews_per_day %d: must be 0..1000000", s.ReviewsPerDay)

@@ -126,7 +126,7 @@ func NewDayCosts(r *store.Reader, p store.Plan, sched *fsrs.Scheduler, now time.
 		d.Costs = *costs
 		return d, nil
 	}
-	if d.Costs, err = Measure(r, d.Scope, sched, sched.DayStart(now, -measureDays), today.Start); err != nil {
+	if d.Costs, err = MeasureDay(r, d.Scope, sched, now); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -241,6 +241,14 @@ func (c Costs) Review() float64 { return c.Seconds * c.ReviewAnswers }
 // (history.Blend), few enough that a heavy user's two weeks of log are
 // not all read.
 const measureAnswers = 450
+
+// MeasureDay is Measure as a day uses it: over the measureDays days
+// before the day containing now, so that what it finds holds steady
+// through the day. The zero Scope has every card (the user's own daily
+// budget, minutes_per_day, is measured over all of them).
+func MeasureDay(r *store.Reader, sc Scope, sched *fsrs.Scheduler, now time.Time) (Costs, error) {
+	return Measure(r, sc, sched, sched.DayStart(now, -measureDays), sched.DayOf(now).Start)
+}
 
 // Measure is what cards in scope took the user in their latest answers
 // (at most measureAnswers) from from to to: each figure their own,

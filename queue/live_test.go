@@ -23,6 +23,7 @@ func randomCollection(f *fixture, rng *rand.Rand, day0 time.Time) []string {
 		s.ReviewsPerDay = 1 + rng.IntN(25)
 		s.NewOrder = []string{"", fsrs.NewOrderRoundRobin, fsrs.NewOrderDeck}[rng.IntN(3)]
 		s.NewIgnoresReviewLimit = rng.IntN(3) == 0
+		s.MinutesPerDay = []int{0, 0, 3, 10, 30}[rng.IntN(5)]
 	})
 	var names []string
 	for i := range 1 + rng.IntN(4) {

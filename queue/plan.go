@@ -168,6 +168,9 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 	if err != nil {
 		return nil, err
 	}
+	if own, err = sn.withinBudget(r, now, own, slices.Concat(learnNow, revs, learnLater), news); err != nil {
+		return nil, err
+	}
 	news = append(news, own...)
 
 	t.Counts = Counts{New: len(news), Learning: len(learnNow) + len(learnLater), Review: len(revs)}

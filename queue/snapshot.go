@@ -35,6 +35,12 @@ type snapshot struct {
 	owned     func(*deck.Card) bool
 	costs     map[uint64]planCosts // each plan's, by id, kept from the snapshot before
 	planState *planState
+	// rated are the cards rated today, each true when its first rating
+	// today introduced it; dayCosts and kinds what minutes_per_day's
+	// estimate reads (budget.go), kept from the snapshot before.
+	rated    map[string]bool
+	dayCosts *dayCosts
+	kinds    map[string]deck.Kind
 }
 
 // done is what a deck did today, as the limits count it.
@@ -74,10 +80,11 @@ func readAfter(r *store.Reader, now time.Time, opt Options, before *snapshot) (*
 		return nil, err
 	}
 	sn := &snapshot{version: r.Version(), opt: opt, settings: settings, deckSet: deckSet, sched: sched,
-		day: sched.DayOf(now), done: map[string]*done{}, claimed: claims{}}
+		day: sched.DayOf(now), done: map[string]*done{}, claimed: claims{}, rated: map[string]bool{}}
 	if before != nil && slices.Equal(before.settings.LearningSteps, settings.LearningSteps) &&
 		before.settings.DesiredRetention == settings.DesiredRetention && len(before.settings.RelearningSteps) == len(settings.RelearningSteps) {
 		sn.costs = before.costs
+		sn.dayCosts, sn.kinds = before.dayCosts, before.kinds
 	}
 	if opt.Deck != "" {
 		sn.decks = []string{opt.Deck}
@@ -147,6 +154,9 @@ func (sn *snapshot) note(e store.Entry, parent string) {
 	switch e.Action {
 	case store.ActRate:
 		d := sn.doneIn(deckOf(e.Card))
+		if _, ok := sn.rated[e.Card]; !ok {
+			sn.rated[e.Card] = !e.HadState || e.Before.State == fsrs.New
+		}
 		switch {
 		case !e.HadState || e.Before.State == fsrs.New:
 			d.new++

@@ -116,7 +116,8 @@ func TestCountsAgree(t *testing.T) {
 			c.run(start, "", "settings", "time_zone="+zone, "fuzz="+fmt.Sprint(rng.IntN(2) == 0),
 				"new_per_day="+fmt.Sprint(rng.IntN(12)), "reviews_per_day="+fmt.Sprint(1+rng.IntN(30)),
 				"new_order="+[]string{"round-robin", "deck"}[rng.IntN(2)],
-				"new_ignores_review_limit="+fmt.Sprint(rng.IntN(3) == 0))
+				"new_ignores_review_limit="+fmt.Sprint(rng.IntN(3) == 0),
+				"minutes_per_day="+fmt.Sprint([]int{0, 0, 5, 15, 40}[rng.IntN(5)]))
 			var decks []string
 			for i := range rng.IntN(4) {
 				name := []string{"kubernetes", "net", "sql"}[i]

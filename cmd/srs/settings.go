@@ -25,7 +25,8 @@ func settingsCommand(env **Env) *cli.Command {
 		Description: "Keys: desired_retention (0-1), maximum_interval (days), new_per_day, reviews_per_day,\n" +
 			"learning_steps and relearning_steps (durations, e.g. 1m,10m,1d), day_start_hour (0-23),\n" +
 			"time_zone (IANA name, empty for the machine's), fuzz (true/false), new_order (round-robin or deck),\n" +
-			"new_ignores_review_limit (true/false).\n" +
+			"new_ignores_review_limit (true/false), minutes_per_day (a daily time budget that holds new cards\n" +
+			"back, 0-1440, 0 for none).\n" +
 			"Changes apply from now on; reviews already made keep the settings they were made under.\n" +
 			"With --deck D: that deck's own new_per_day and reviews_per_day (empty: yours apply again),\n" +
 			"under your own limits over all decks.",
@@ -76,7 +77,7 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 			return err
 		}
 		if asJSON {
-			return json.NewEncoder(env.IO.Out).Encode(settingsJSON{Settings: st, NewOrder: newOrder(st),
+			return json.NewEncoder(env.IO.Out).Encode(settingsJSON{Settings: st, NewOrder: newOrder(st), MinutesPerDay: st.MinutesPerDay,
 				LearningSteps: stepList(st.LearningSteps), RelearningSteps: stepList(st.RelearningSteps), Decks: decks})
 		}
 		tw := tabwriter.NewWriter(env.IO.Out, 0, 0, 2, ' ', 0)
@@ -91,6 +92,7 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 			{"reviews_per_day", strconv.Itoa(st.ReviewsPerDay)},
 			{"new_order", newOrder(st)},
 			{"new_ignores_review_limit", strconv.FormatBool(st.NewIgnoresReviewLimit)},
+			{"minutes_per_day", minutesPerDay(st.MinutesPerDay)},
 			{"learning_steps", steps(st.LearningSteps)},
 			{"relearning_steps", steps(st.RelearningSteps)},
 			{"day_start_hour", strconv.Itoa(st.DayStartHour)},
@@ -105,6 +107,14 @@ func runSettings(env *Env, args []string, asJSON bool) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// minutesPerDay says the daily time budget, or that there is none.
+func minutesPerDay(m int) string {
+	if m == 0 {
+		return "0 (no budget)"
+	}
+	return strconv.Itoa(m) + " minutes"
 }
 
 // newOrder is the user's new_order, the default named.
@@ -227,7 +237,8 @@ func weightsInForce(st fsrs.Settings) string {
 // strings a user types ("1m", "1d"), not nanoseconds.
 type settingsJSON struct {
 	fsrs.Settings
-	NewOrder        string                        `json:"new_order"` // the default named
+	NewOrder        string                        `json:"new_order"`       // the default named
+	MinutesPerDay   int                           `json:"minutes_per_day"` // 0 said too: no budget
 	LearningSteps   []string                      `json:"learning_steps"`
 	RelearningSteps []string                      `json:"relearning_steps"`
 	Decks           map[string]store.DeckSettings `json:"decks,omitempty"` // each deck's own limits
@@ -292,6 +303,8 @@ func setField(st *fsrs.Settings, key, val string) error {
 		st.NewPerDay, err = num()
 	case "reviews_per_day":
 		st.ReviewsPerDay, err = num()
+	case "minutes_per_day":
+		st.MinutesPerDay, err = num()
 	case "day_start_hour":
 		st.DayStartHour, err = num()
 	case "learning_steps", "relearning_steps":
