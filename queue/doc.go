@@ -34,6 +34,26 @@
 //     introduced today counts against the review limit too, and new
 //     cards are capped at what the review limit leaves after the
 //     reviews: once it is reached, no new cards.
+//   - A daily time budget (minutes_per_day, when above 0; budget.go)
+//     holds back the user's own new cards, and nothing else: the day's
+//     estimated seconds, at the user's costs as package prep measures
+//     them over every card (prep.MeasureDay: their answers in the 14
+//     days before today, 60 s an answer until measured), are a review's
+//     cost (Costs.Review) for each card rated today that was not new
+//     and each learning or review card today holds not rated today, and
+//     a new card's first-day cost (Costs.New, by kind) for each card
+//     introduced today and each new card of a plan's today holds. The
+//     user's own new cards then come in order while their cost fits in
+//     what is left; the first that does not, and every one after it,
+//     wait. Reviews are never held back by it (FSRS schedules each for
+//     the day its recall falls to the desired retention; skipping one
+//     costs more later): when reviews alone fill the budget, no new card
+//     comes. A plan's new cards come at the plan's own quota and minutes
+//     (a plan is a commitment to a date) and take their share of the
+//     budget first. Each card counts once, and the costs are measured
+//     before today, so the estimate holds steady through the day. A
+//     session narrowed to a deck or tag estimates its own cards and
+//     everything done today, as the limits count.
 //   - Siblings: a question and its follow-ups are one group, and a day
 //     shows one of them. Once one was rated, buried or suspended today,
 //     the others wait until tomorrow; among those due, the first the
