@@ -137,3 +137,54 @@ func BenchmarkBuildPlan(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildBudget is BenchmarkBuild with minutes_per_day set (the
+// user's costs measured over their last 450 answers, each new card's
+// kind read), beside the same collection without it, measured in the
+// same run. New cards ignore the review limit, so that the day has new
+// cards to hold back (the budget measures nothing when it has none: a
+// heavy user's reviews otherwise take the limit), new_per_day at the
+// default 10 and at 1000 (every new card the day could take).
+func BenchmarkBuildBudget(b *testing.B) {
+	for _, cards := range []int{10000, 100000} {
+		if testing.Short() && cards > 10000 {
+			continue
+		}
+		src := benchDB(b, cards, cards*10)
+		for _, newPerDay := range []int{10, 1000} {
+			for _, minutes := range []int{0, 30} {
+				b.Run(fmt.Sprintf("cards=%d/new_per_day=%d/minutes_per_day=%d", cards, newPerDay, minutes), func(b *testing.B) {
+					path := filepath.Join(b.TempDir(), "srs.db")
+					data, err := os.ReadFile(src)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := os.WriteFile(path, data, 0o600); err != nil {
+						b.Fatal(err)
+					}
+					s, err := store.Open(path, store.Options{Now: benchEnd})
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer s.Close()
+					st, err := s.Settings("user00")
+					if err != nil {
+						b.Fatal(err)
+					}
+					st.NewIgnoresReviewLimit, st.NewPerDay, st.MinutesPerDay = true, newPerDay, minutes
+					if err := s.SetSettings("user00", st, benchEnd); err != nil {
+						b.Fatal(err)
+					}
+					var t *queue.Today
+					for b.Loop() {
+						if t, err = queue.Load(s, "user00", benchEnd, queue.Options{}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(t.Counts.New), "new")
+					b.ReportMetric(float64(t.Counts.Review), "reviews")
+				})
+			}
+		}
+	}
+}
