@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -50,6 +51,16 @@ func TestBudgetCapsNewCards(t *testing.T) {
 			if q.Counts.New != c.wantNew || q.Counts.Review != c.reviews {
 				t.Fatalf("got %+v, want %d new and every one of the %d reviews", q.Counts, c.wantNew, c.reviews)
 			}
+			if c.minutes == 0 {
+				if q.Budget != nil {
+					t.Fatalf("no budget, yet %+v", *q.Budget)
+				}
+				return
+			}
+			want := queue.Budget{Minutes: c.minutes, Seconds: float64(c.reviews)*66 + float64(c.wantNew)*135, Held: 10 - c.wantNew}
+			if b := q.Budget; b == nil || b.Minutes != want.Minutes || b.Held != want.Held || math.Abs(b.Seconds-want.Seconds) > 1e-6 {
+				t.Fatalf("budget %+v, want %+v", b, want)
+			}
 		})
 	}
 }
@@ -82,8 +93,13 @@ func TestBudgetHoldsThroughDay(t *testing.T) {
 			f.rate(s.card, at, s.rating)
 			at = at.Add(time.Minute)
 		}
-		if got := f.today(at, queue.Options{}).Counts; got != s.want {
-			t.Fatalf("after %s: %+v, want %+v", s.card, got, s.want)
+		q := f.today(at, queue.Options{})
+		if q.Counts != s.want {
+			t.Fatalf("after %s: %+v, want %+v", s.card, q.Counts, s.want)
+		}
+		// 3 reviews and 2 new cards, whatever is done of them.
+		if q.Budget == nil || math.Abs(q.Budget.Seconds-(3*66+2*135)) > 1e-6 {
+			t.Fatalf("after %s: budget %+v", s.card, q.Budget)
 		}
 	}
 }

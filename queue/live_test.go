@@ -78,11 +78,12 @@ type view struct {
 	NextDue  time.Time
 	Done     [2]int
 	DayStart time.Time
+	Budget   *queue.Budget
 }
 
 func viewOf(t *queue.Today) view {
 	return view{Counts: t.Counts, Decks: t.Decks, Cards: t.Cards, Show: t.Show(), NextDue: t.NextDue,
-		Done: [2]int{t.DoneNew, t.DoneReview}, DayStart: t.Day.Start}
+		Done: [2]int{t.DoneNew, t.DoneReview}, DayStart: t.Day.Start, Budget: t.Budget}
 }
 
 // TestLiveIsBuild: a session's kept queue, after each of its own

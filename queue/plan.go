@@ -168,7 +168,7 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 	if err != nil {
 		return nil, err
 	}
-	if own, err = sn.withinBudget(r, now, own, slices.Concat(learnNow, revs, learnLater), news); err != nil {
+	if own, t.Budget, err = sn.withinBudget(r, now, own, slices.Concat(learnNow, revs, learnLater), news); err != nil {
 		return nil, err
 	}
 	news = append(news, own...)

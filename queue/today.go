@@ -85,7 +85,10 @@ type Today struct {
 	NextDue    time.Time
 	DoneNew    int // new cards introduced today
 	DoneReview int // reviews (and carried-over learning cards) rated today
-	Scanned    int // due-index entries read: the cost grows with this, not with the collection
+	// Budget is what the user's minutes_per_day makes of today; nil
+	// without one.
+	Budget  *Budget
+	Scanned int // due-index entries read: the cost grows with this, not with the collection
 }
 
 // Show is what a session can show now, in order: Cards up to the

@@ -47,6 +47,7 @@ type statusJSON struct {
 	NextDue time.Time          `json:"next_due,omitzero"`
 	Decks   []queue.DeckCounts `json:"decks"`
 	Plans   []statusPlan       `json:"plans,omitempty"` // dates ahead: the countdown
+	Budget  *queue.Budget      `json:"budget,omitempty"` // minutes_per_day, when set
 }
 
 // statusPlan is a plan's countdown in `srs status --json`.
@@ -89,7 +90,7 @@ func runStatus(o *statusOptions) error {
 			}
 		}
 		return enc.Encode(statusJSON{Counts: t.Counts, User: o.Env.User, Now: now, DayEnd: t.Day.End, Total: t.Counts,
-			DoneNew: t.DoneNew, DoneRev: t.DoneReview, NextDue: t.NextDue, Decks: t.Decks, Plans: ps})
+			DoneNew: t.DoneNew, DoneRev: t.DoneReview, NextDue: t.NextDue, Decks: t.Decks, Plans: ps, Budget: t.Budget})
 	}
 	fmt.Fprintf(out, "%s, %s (day ends %s)\n\n", o.Env.User, fsrs.FormatTime(now, loc), fsrs.FormatTime(t.Day.End, loc))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -100,6 +101,9 @@ func runStatus(o *statusOptions) error {
 	fmt.Fprintf(tw, "total today\t%d\t%d\t%d\t\n", t.Counts.New, t.Counts.Learning, t.Counts.Review)
 	tw.Flush()
 	fmt.Fprintf(out, "\ndone today: %s, %s\n", count(t.DoneNew, "new card"), count(t.DoneReview, "review"))
+	if b := t.Budget; b != nil {
+		fmt.Fprintln(out, budgetLine(b))
+	}
 	switch {
 	case len(t.Show()) > 0:
 		fmt.Fprintln(out, "run `srs review` to start")
@@ -114,4 +118,17 @@ func runStatus(o *statusOptions) error {
 		}
 	}
 	return nil
+}
+
+// budgetLine says what minutes_per_day makes of today: the day's
+// estimated minutes (done and to do) and the new cards it holds back.
+func budgetLine(b *queue.Budget) string {
+	line := fmt.Sprintf("minutes_per_day %d: today is about %.0f minutes at your answer times", b.Minutes, b.Seconds/60)
+	if b.Held > 0 {
+		line += fmt.Sprintf(", %s held back", count(b.Held, "new card"))
+	}
+	if b.Seconds > float64(b.Minutes)*60 {
+		line += " (the reviews alone take longer; they are never held back)"
+	}
+	return line
 }
