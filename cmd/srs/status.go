@@ -46,7 +46,7 @@ type statusJSON struct {
 	DoneRev int                `json:"done_review"`
 	NextDue time.Time          `json:"next_due,omitzero"`
 	Decks   []queue.DeckCounts `json:"decks"`
-	Plans   []statusPlan       `json:"plans,omitempty"` // dates ahead: the countdown
+	Plans   []statusPlan       `json:"plans,omitempty"`  // dates ahead: the countdown
 	Budget  *queue.Budget      `json:"budget,omitempty"` // minutes_per_day, when set
 }
 
