@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -163,41 +162,4 @@ func (s *Store) RemovePlan(user string, id uint64) (Plan, error) {
 		return b.Delete(k)
 	})
 	return p, err
-}
-
-// HasDeck reports whether a deck of that name exists.
-func (r *Reader) HasDeck(name string) bool { return r.tx.Bucket(bDecks).Get([]byte(name)) != nil }
-
-// EachLogBack calls fn for the user's log entries made at or after from
-// and before to, newest first, of the cards keep keeps (every card if
-// keep is nil: it is asked before an entry is decoded); fn returning
-// ErrStop ends the walk early. What a plan measures of the user's
-// answers is their latest ones, of its cards.
-func (r *Reader) EachLogBack(from, to time.Time, keep func(card []byte) bool, fn func(Entry) error) error {
-	c := r.ub.log.Cursor()
-	start := logFrom(from)
-	var k, v []byte
-	if k, _ = c.Seek(logFrom(to)); k == nil {
-		k, v = c.Last()
-	} else {
-		k, v = c.Prev()
-	}
-	for ; k != nil && bytes.Compare(k, start) >= 0; k, v = c.Prev() {
-		if keep != nil {
-			if card := entryCard(v); card != nil && !keep(card) {
-				continue
-			}
-		}
-		e, err := decodeEntry(k, v)
-		if err != nil {
-			return fmt.Errorf("user %q log: %w", r.ub.name, err)
-		}
-		if err := fn(e); err != nil {
-			if err == ErrStop {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
 }

@@ -184,18 +184,58 @@ func (r *Reader) EachLog(from, to time.Time, fn func(Entry) error) error {
 	c := r.ub.log.Cursor()
 	end := logFrom(to)
 	for k, v := c.Seek(logFrom(from)); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
-		e, err := decodeEntry(k, v)
-		if err != nil {
-			return fmt.Errorf("user %q log: %w", r.ub.name, err)
-		}
-		if err := fn(e); err != nil {
-			if err == ErrStop {
-				return nil
-			}
+		if stop, err := r.give(k, v, fn); stop {
 			return err
 		}
 	}
 	return nil
+}
+
+// HasDeck reports whether a deck of that name exists.
+func (r *Reader) HasDeck(name string) bool { return r.tx.Bucket(bDecks).Get([]byte(name)) != nil }
+
+// EachLogBack calls fn for the user's log entries made at or after from
+// and before to, newest first, of the cards keep keeps (every card if
+// keep is nil: it is asked before an entry is decoded); fn returning
+// ErrStop ends the walk early. What a plan measures of the user's
+// answers is their latest ones, of its cards.
+func (r *Reader) EachLogBack(from, to time.Time, keep func(card []byte) bool, fn func(Entry) error) error {
+	c := r.ub.log.Cursor()
+	start := logFrom(from)
+	var k, v []byte
+	if k, _ = c.Seek(logFrom(to)); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.Compare(k, start) >= 0; k, v = c.Prev() {
+		if keep != nil {
+			if card := entryCard(v); card != nil && !keep(card) {
+				continue
+			}
+		}
+		if stop, err := r.give(k, v, fn); stop {
+			return err
+		}
+	}
+	return nil
+}
+
+// give decodes the log entry at k and gives it to fn; stop is true when
+// the walk is to end, with fn's error (none when fn said ErrStop) or
+// the entry's.
+func (r *Reader) give(k, v []byte, fn func(Entry) error) (stop bool, err error) {
+	e, err := decodeEntry(k, v)
+	if err != nil {
+		return true, fmt.Errorf("user %q log: %w", r.ub.name, err)
+	}
+	if err := fn(e); err != nil {
+		if err == ErrStop {
+			return true, nil
+		}
+		return true, err
+	}
+	return false, nil
 }
 
 // LastLog is the time of the user's newest log entry; ok is false when
