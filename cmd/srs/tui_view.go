@@ -8,7 +8,9 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/srs-tool/srs/fsrs"
 	"github.com/srs-tool/srs/internal/termmd"
+	"github.com/srs-tool/srs/queue"
 	"github.com/srs-tool/srs/review"
 )
 
@@ -48,28 +50,29 @@ type viewCache struct {
 }
 
 type viewKey struct {
-	card                    *review.Card
+	card                    *queue.Item
 	width                   int
 	revealed, context, help bool
 }
 
-func (m *tuiModel) layout() layout {
+func (m *frame) layout() layout {
 	l := layout{answerAt: -1}
 	w := max(m.width, 20)
 	if m.height >= 8 {
-		l.header = []string{m.headerLine(w)}
+		l.header = []string{m.face.headerLine(w)}
 		if m.height >= 20 {
 			l.header = append(l.header, faintStyle.Render(strings.Repeat("─", w)))
 		}
 	}
-	if m.card != nil && m.revealed && !m.help {
-		l.buttons = buttonLines(m.card, w, m.height >= 14, m.color)
+	it := m.face.item()
+	if it != nil && !m.help {
+		l.buttons = m.face.below(w)
 	}
 	l.bodyHeight = max(1, m.height-len(l.header)-len(l.buttons)-1)
-	if m.card == nil && !m.help {
+	if it == nil && !m.help {
 		return l
 	}
-	k := viewKey{m.card, w, m.revealed, m.context, m.help}
+	k := viewKey{it, w, m.revealed, m.context, m.help}
 	if m.view.key != k || m.view.body == nil {
 		m.view.key = k
 		m.view.body, m.view.answerAt = m.renderBody(w)
@@ -86,16 +89,16 @@ func margin(width int) int {
 	return 2
 }
 
-func (m *tuiModel) renderBody(w int) ([]string, int) {
+func (m *frame) renderBody(w int) ([]string, int) {
 	mg := margin(w)
 	cw := min(w-2*mg, 100)
 	opt := termmd.Options{Color: m.color}
 	var lines []string
 	answerAt := -1
 	if m.help {
-		lines = helpLines(cw, m.color)
+		lines = m.face.helpLines(cw)
 	} else {
-		c := m.card
+		c := m.face.item()
 		if c.Parent != nil {
 			ctx := termmd.Render("Follow-up to: "+c.Parent.Front, cw, termmd.Options{Color: m.color, Base: termmd.Faint})
 			if !m.context && len(ctx) > contextLines {
@@ -181,18 +184,26 @@ func (m *tuiModel) headerLine(w int) string {
 	return ansi.Truncate(short, w, "…")
 }
 
+// below is the rating buttons once the answer shows.
+func (m *tuiModel) below(w int) []string {
+	if !m.revealed {
+		return nil
+	}
+	return buttonLines(m.card.Previews, w, m.height >= 14, m.color)
+}
+
 // buttonLines shows the four ratings with their intervals: on one line
 // when it fits, else on two when there is height to spare, else without
 // the names ("1 <10m  2 1d  3 3d  4 8d"; ? names them).
-func buttonLines(c *review.Card, w int, twoLines, color bool) []string {
+func buttonLines(p [4]fsrs.Outcome, w int, twoLines, color bool) []string {
 	num := lipgloss.NewStyle().Bold(true)
 	if color {
 		num = num.Foreground(lipgloss.Color("6"))
 	}
 	name := lipgloss.NewStyle().Bold(true)
-	full := make([]string, len(c.Previews))
-	bare := make([]string, len(c.Previews))
-	for i, o := range c.Previews {
+	full := make([]string, len(p))
+	bare := make([]string, len(p))
+	for i, o := range p {
 		r := ratingName(o.Rating)
 		iv := review.FormatInterval(o.Interval)
 		full[i] = num.Render(fmt.Sprint(i+1)) + " " + name.Render(strings.ToUpper(r[:1])+r[1:]) + " " + iv
@@ -214,7 +225,7 @@ func buttonLines(c *review.Card, w int, twoLines, color bool) []string {
 
 // statusLine is feedback (or, without any, the keys that matter now) on
 // the left and the scroll position on the right.
-func (m *tuiModel) statusLine(l layout, w int) string {
+func (m *frame) statusLine(l layout, w int) string {
 	var left string
 	switch {
 	case m.busy != nil && m.quitting:
@@ -243,7 +254,7 @@ func (m *tuiModel) statusLine(l layout, w int) string {
 		room--
 	}
 	if left == "" {
-		left = faintStyle.Render(hints(m.hints(), room))
+		left = faintStyle.Render(hints(m.face.hints(), room))
 	} else {
 		left = ansi.Truncate(left, room, "…")
 	}
@@ -292,7 +303,7 @@ func hints(hs []string, w int) string {
 }
 
 // helpLines lists the keys, made from the bindings table.
-func helpLines(w int, color bool) []string {
+func helpLines[M any](bindings []binding[M], w int, color bool) []string {
 	nameW := 0
 	for _, b := range bindings {
 		nameW = max(nameW, ansi.StringWidth(b.names))
@@ -314,21 +325,23 @@ func helpLines(w int, color bool) []string {
 	return lines
 }
 
-func (m *tuiModel) View() tea.View {
-	v := tea.NewView(m.screen())
+func (m *tuiModel) View() tea.View { return screenView(m.screen(), "srs review") }
+
+func screenView(s, title string) tea.View {
+	v := tea.NewView(s)
 	v.AltScreen = true
-	v.WindowTitle = "srs review"
+	v.WindowTitle = title
 	return v
 }
 
 // screen is the whole screen as text: exactly height lines, none wider
 // than the width.
-func (m *tuiModel) screen() string {
+func (m *frame) screen() string {
 	l := m.layout()
 	w := max(m.width, 20)
 	lines := append([]string{}, l.header...)
 	switch {
-	case m.card == nil && !m.help:
+	case m.face.item() == nil && !m.help:
 		msg := "loading…"
 		if m.busy != nil && (m.waiting || m.inUse) {
 			msg = "" // the status line says what it waits for
