@@ -73,6 +73,7 @@ type Mock struct {
 	answers   []MockAnswer
 	skipped   []string
 	outOfTime bool
+	finished  bool // Next found no question left
 }
 
 // MockCard is a card on screen in a mock.
@@ -82,9 +83,11 @@ type MockCard struct {
 	FollowUp  int // 0 for the question, else its place among the probes (1-based)
 	FollowUps int // probes its question has
 	Previews  [4]fsrs.Outcome
-	shownAt   time.Time // real clock
-	answered  time.Duration
-	revealed  bool
+	// Shown is when Next handed the card out, by the real clock: its
+	// answer time runs from here.
+	Shown    time.Time
+	answered time.Duration
+	revealed bool
 }
 
 // MockAnswer is one rated card of a mock.
@@ -278,6 +281,7 @@ func (m *Mock) Next() (*MockCard, error) {
 	for {
 		if m.link >= len(m.chain) {
 			if m.next >= len(m.questions) {
+				m.finished = true
 				return nil, nil
 			}
 			if m.next > 0 && m.cfg.Clock().Sub(m.started) >= m.cfg.Budget {
@@ -308,9 +312,9 @@ func (m *Mock) Next() (*MockCard, error) {
 			continue
 		}
 		now := m.cfg.Now()
-		c := &MockCard{Item: it, Question: m.next, FollowUp: m.link - 1, FollowUps: len(m.chain) - 1, shownAt: m.cfg.Clock()}
+		c := &MockCard{Item: it, Question: m.next, FollowUp: m.link - 1, FollowUps: len(m.chain) - 1, Shown: m.cfg.Clock()}
 		if m.started.IsZero() {
-			m.started = c.shownAt
+			m.started = c.Shown
 		}
 		if c.Previews, err = m.sched.Preview(schedulable(it.State.Card, now), now); err != nil {
 			return nil, fmt.Errorf("card %s: %w", it.Card.ID, err)
@@ -327,7 +331,7 @@ func (m *Mock) Reveal(c *MockCard, at time.Time) time.Duration {
 		if at.IsZero() {
 			at = m.cfg.Clock()
 		}
-		c.answered, c.revealed = max(at.Sub(c.shownAt), 0), true
+		c.answered, c.revealed = max(at.Sub(c.Shown), 0), true
 	}
 	return c.answered
 }
@@ -342,7 +346,7 @@ func (m *Mock) Answer(c *MockCard, r fsrs.Rating, pressed time.Time) (store.Card
 		pressed = m.cfg.Clock()
 	}
 	answered := m.Reveal(c, pressed)
-	spent := min(max(pressed.Sub(c.shownAt), 0), MaxAnswerTime)
+	spent := min(max(pressed.Sub(c.Shown), 0), MaxAnswerTime)
 	next, err := m.sched.Next(schedulable(c.State.Card, now), now, r)
 	if err != nil {
 		return store.CardState{}, err
@@ -368,11 +372,40 @@ func (m *Mock) Answer(c *MockCard, r fsrs.Rating, pressed time.Time) (store.Card
 // Summary reports what the mock did so far.
 func (m *Mock) Summary() MockSummary {
 	s := MockSummary{Answers: m.answers, Questions: m.next, OutOfTime: m.outOfTime,
-		Finished: m.next >= len(m.questions) && m.link >= len(m.chain), Skipped: m.skipped}
+		Finished: m.finished, Skipped: m.skipped}
 	if !m.started.IsZero() {
 		s.Time = m.cfg.Clock().Sub(m.started)
 	}
 	return s
+}
+
+// Elapsed is the interview's time so far, from the first card shown.
+func (m *Mock) Elapsed() time.Duration {
+	if m.started.IsZero() {
+		return 0
+	}
+	return m.cfg.Clock().Sub(m.started)
+}
+
+// Budget is the interview's length.
+func (m *Mock) Budget() time.Duration { return m.cfg.Budget }
+
+// questionPace is what a question takes, probes and all, until the mock
+// has finished one to measure: a typical interview question.
+const questionPace = 5 * time.Minute
+
+// Expected is about how many questions the mock will ask: as many as
+// the budget holds at the pace of those finished so far (questionPace
+// before any is), at least the one under way, at most those in scope.
+func (m *Mock) Expected() int {
+	pace := questionPace
+	if done := m.next - 1; done > 0 {
+		if e := m.Elapsed(); e > 0 {
+			pace = e / time.Duration(done)
+		}
+	}
+	n := int((m.cfg.Budget + pace - 1) / pace)
+	return max(min(n, len(m.questions)), m.next)
 }
 
 // InScope is how many questions the scope held.

@@ -349,3 +349,64 @@ func TestMockScope(t *testing.T) {
 		}
 	}
 }
+
+// TestMockExpectedAndStop: the questions expected follow the pace of
+// those finished (a 5-minute guess before any is), never fewer than the
+// one under way nor more than in scope; stopping on the last card is not
+// finishing.
+func TestMockExpectedAndStop(t *testing.T) {
+	var cards []deck.Card
+	for i := 1; i <= 12; i++ {
+		cards = append(cards, deck.Card{ID: fmt.Sprintf("q%02d", i)})
+	}
+	open := mockStore(t, cards...)
+	clock := &fakeClock{t: t0}
+	m, err := NewMock(MockConfig{Open: open, User: "ann", Budget: 30 * time.Minute, Seed: 3,
+		Now: func() time.Time { return t0 }, Clock: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		spend time.Duration // on the card before this one
+		want  int
+	}{
+		{0, 6},                // 30 minutes at the guessed 5
+		{10 * time.Minute, 3}, // one question in 10 minutes
+		{15 * time.Minute, 3}, // two in 25 minutes: 12.5 each
+	} {
+		clock.t = clock.t.Add(tc.spend)
+		c, err := m.Next()
+		if err != nil || c == nil {
+			t.Fatalf("card %d: %v, %v", i, c, err)
+		}
+		if got := m.Expected(); got != tc.want {
+			t.Errorf("card %d (elapsed %v): expected %d questions, want %d", i+1, m.Elapsed(), got, tc.want)
+		}
+		if _, err := m.Answer(c, fsrs.Good, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := m.Summary(); s.Finished || s.OutOfTime || len(s.Answers) != 3 {
+		t.Fatalf("stopped after 3: finished %v, out of time %v, %d answers", s.Finished, s.OutOfTime, len(s.Answers))
+	}
+
+	// A mock of one question, stopped on it: not finished; asked to go
+	// on, it is.
+	open = mockStore(t, deck.Card{ID: "only"})
+	m, err = NewMock(MockConfig{Open: open, User: "ann", Budget: time.Hour, Now: func() time.Time { return t0 }, Clock: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := m.Next(); err != nil || c == nil {
+		t.Fatal(c, err)
+	}
+	if m.Summary().Finished {
+		t.Fatal("finished on its only card, not yet rated")
+	}
+	if c, err := m.Next(); err != nil || c != nil {
+		t.Fatal(c, err)
+	}
+	if !m.Summary().Finished {
+		t.Fatal("not finished after the last card")
+	}
+}

@@ -21,6 +21,10 @@ type mockOptions struct {
 	Minutes int
 	Seed    uint64
 	SeedSet bool
+	Lines   bool // line mode even on a terminal
+	// Clock is the real clock answer times are measured by (nil:
+	// time.Now); tests fix it.
+	Clock func() time.Time
 }
 
 func mockCommand(env **Env) *cli.Command {
@@ -32,14 +36,15 @@ func mockCommand(env **Env) *cli.Command {
 			"dates, until --minutes have passed (the question under way is finished). Answer out loud, then an empty " +
 			"line reveals the answer and says how long you took; 1-4 or again/hard/good/easy rates it; q or end of " +
 			"input stops, keeping what was rated. Ratings are logged as reviews marked mock and scheduled as any " +
-			"review. Line mode always (--lines is accepted).",
+			"review. On a terminal: full screen, with a clock that runs while you answer; space or Enter reveals, " +
+			"1-4 rate, q stops, ? lists every key. When stdin or stdout is not a terminal (or with --lines): line mode.",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "loop", Usage: "only questions tagged loop:`L`, any of these (comma-separated: system-design,debugging)"},
 			&cli.StringSliceFlag{Name: "topic", Usage: "only questions tagged topic:`T`, any of these (comma-separated: databases,caching)"},
 			&cli.StringFlag{Name: "deck", Usage: "only this deck"},
 			&cli.IntFlag{Name: "minutes", Value: 45, Usage: "length of the interview in `N` minutes"},
 			&cli.Uint64Flag{Name: "seed", Usage: "pick with this seed `N`, to repeat a mock (default: from the clock; printed)"},
-			&cli.BoolFlag{Name: "lines", Usage: "line mode (the only mode a mock has)"},
+			&cli.BoolFlag{Name: "lines", Usage: "line mode even on a terminal"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -50,7 +55,7 @@ func mockCommand(env **Env) *cli.Command {
 			}
 			return runMock(&mockOptions{Env: *env,
 				Scope:   review.MockScope{Deck: c.String("deck"), Loops: c.StringSlice("loop"), Topics: c.StringSlice("topic")},
-				Minutes: c.Int("minutes"), Seed: c.Uint64("seed"), SeedSet: c.IsSet("seed")})
+				Minutes: c.Int("minutes"), Seed: c.Uint64("seed"), SeedSet: c.IsSet("seed"), Lines: c.Bool("lines")})
 		},
 	}
 }
@@ -70,14 +75,22 @@ func runMock(o *mockOptions) error {
 		// still differ. Short, to be typed back with --seed.
 		o.Seed = uint64(time.Now().UnixNano()) % 1_000_000
 	}
+	clock := o.Clock
+	if clock == nil {
+		clock = time.Now
+	}
 	m, err := review.NewMock(review.MockConfig{Open: env.Open, User: env.User, Scope: o.Scope,
-		Budget: time.Duration(o.Minutes) * time.Minute, Seed: o.Seed, Now: env.Now})
+		Budget: time.Duration(o.Minutes) * time.Minute, Seed: o.Seed, Now: env.Now, Clock: clock})
 	if err != nil {
 		return err
 	}
-	out := env.IO.Out
-	fmt.Fprintf(out, "Mock interview: %s in scope%s, %d minutes (seed %d).\n",
+	intro := fmt.Sprintf("Mock interview: %s in scope%s, %d minutes (seed %d).\n",
 		count(m.InScope(), "question"), mockScopeText(o.Scope), o.Minutes, o.Seed)
+	if !o.Lines && env.IO.InTTY && env.IO.OutTTY {
+		return runMockTUI(env, m, clock, intro)
+	}
+	out := env.IO.Out
+	fmt.Fprint(out, intro)
 	fmt.Fprintln(out, "Answer out loud, then press Enter for the answer; rate 1-4; q stops.")
 	in := newLineReader(env.IO.In)
 	read := func(prompt string) (string, bool) {
@@ -114,7 +127,7 @@ func runMock(o *mockOptions) error {
 			if !ok {
 				return finish()
 			}
-			at := time.Now() // the line read: the answer ends here
+			at := clock() // the line read: the answer ends here
 			if r, isRating := fsrs.ParseRating(line); isRating {
 				if !revealed {
 					fmt.Fprintf(out, "answered in %s\n", m.Reveal(c, at).Round(time.Second))
