@@ -179,7 +179,7 @@ func (m *mockModel) headerLine(w int) string {
 	var probe, probeShort string
 	if c.FollowUp > 0 {
 		probe = fmt.Sprintf("follow-up %d of %d", c.FollowUp, c.FollowUps)
-		probeShort = fmt.Sprintf("f%d/%d", c.FollowUp, c.FollowUps)
+		probeShort = fmt.Sprintf("probe %d/%d", c.FollowUp, c.FollowUps)
 	}
 	id := c.Card.Deck + "/" + c.Card.ID
 	tries := [][]string{{q, probe, id}, {q, probe}, {qShort, probeShort}, {qShort}, nil}
