@@ -132,7 +132,7 @@ func (f *frame) do(what string, run func() error, done func(error) tea.Cmd) tea.
 
 // errScreenClosed is what a call gets that was due to start after the
 // screen ended.
-var errScreenClosed = errors.New("the review screen closed first")
+var errScreenClosed = errors.New("the screen closed first")
 
 func (f *frame) exec(op *dbOp) tea.Cmd {
 	g := f.gate
