@@ -198,6 +198,9 @@ func TestMockTUI(t *testing.T) {
 	m.run("send-keys", "-t", m.session, "3")
 	screen = m.waitFor("follow-up 1 of 2 · k/f2", "Follow-up to: What happens when a container", "How do you find which container was killed?",
 		"recorded k/oom good (mock)", "answering 0:0")
+	if strings.Contains(screen, "OOMKilled") || strings.Contains(screen, "answered in") {
+		t.Fatalf("the follow-up came revealed:\n%s", screen)
+	}
 	m.run("send-keys", "-t", m.session, "Space")
 	m.waitFor("OOMKilled", "1 Again")
 	m.run("send-keys", "-t", m.session, "2")
