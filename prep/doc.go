@@ -22,10 +22,16 @@
 //   - New cards in scope: the day's number is raised from the user's
 //     new_per_day to the pace ceil(cards left to introduce / days left
 //     before the final days), counting the cards introduced today in
-//     both. They come questions first, then follow-ups (each still after
-//     its question reached Review, one of a question's group a day, as
-//     every day), then the rest; so the questions, whose follow-ups need
-//     days of their own, start early.
+//     both. They come the longest chain first (Chain), then questions
+//     before follow-ups before the rest (Class). A group's chain is the
+//     days it still needs: a follow-up comes only after its question
+//     reached Review and a day shows one card of a group, so each of its
+//     cards still to introduce takes a day of its own (a question with
+//     four follow-ups, five days). A group whose chain is as long as the
+//     days left must start today; the pace has room for every such
+//     group (each has as many cards as there are days), as long as they
+//     come first, which the order sees to. Where the day allows fewer,
+//     it is the minutes that hold cards back, not the count.
 //   - Minutes: the plan's minutes a day cap what it adds; it fills nine
 //     tenths of them (Fill), leaving the rest for answers that run long.
 //     A day's cost is estimated from the user's own answers (Measure:
@@ -33,7 +39,11 @@
 //     each figure pulled toward a prior while measured on few, as
 //     history's habits are): seconds an answer (60 s, what one of the
 //     guide's long answers takes out loud, until measured; per kind of
-//     card for new cards, so a probe costs less than a question), the
+//     card for new cards, so a probe costs less than a question: the
+//     answer scaled by how the kind's answers compare with all, a ratio
+//     pulled toward 1 by five answers of the kind, not the fifty a
+//     population's prior needs, for the kinds a plan introduces last
+//     would otherwise be costed at nearly twice what they take), the
 //     answers a new card takes on its first day and those a review
 //     takes. A review's cost is counted once for each sibling group of
 //     the cards in scope due or rated today, a new card's for each

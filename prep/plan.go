@@ -192,8 +192,21 @@ func (d *Day) Pulls(c fsrs.Card) bool {
 	return c.LastReview.Before(d.FinalStart()) || d.RecallOnDay(c) < d.Plan.Target
 }
 
-// Class orders a plan's new cards: questions first, then follow-ups, then
-// the rest.
+// Chain is how many days a card's sibling group still needs from the
+// card on, a day for each of its cards still to introduce (a group
+// shows one card a day, and a follow-up waits for its question):
+// followUps are the group's follow-ups still to introduce, the card
+// among them if it is one; a card that is not a follow-up counts itself
+// too. A plan's new cards come the longest chain first, then by Class.
+func Chain(k deck.Kind, followUps int) int {
+	if k == deck.KindFollowUp {
+		return followUps
+	}
+	return 1 + followUps
+}
+
+// Class orders a plan's new cards of the same Chain: questions first,
+// then follow-ups, then the rest.
 func Class(k deck.Kind) int {
 	switch k {
 	case deck.KindQuestion:
@@ -209,7 +222,9 @@ func Class(k deck.Kind) int {
 type Costs struct {
 	// Seconds is an answer over every kind of card; Kinds an answer of
 	// each kind measured (a probe is recalled in a line, a question
-	// answered at length), pulled toward Seconds while measured on few.
+	// answered at length): Seconds scaled by the kind's measured answers
+	// against all measured, that ratio pulled toward 1 while measured
+	// on few (kindAnswers).
 	Seconds float64               `json:"seconds"`
 	Kinds   map[deck.Kind]float64 `json:"seconds_by_kind,omitempty"`
 	// NewAnswers are the answers a card takes on the day it is
@@ -330,13 +345,53 @@ func Measure(r *store.Reader, sc Scope, sched *fsrs.Scheduler, from, to time.Tim
 		NewAnswers:    history.Blend(mean(newSum, newN), newN, newPrior),
 		ReviewAnswers: history.Blend(mean(revSum, revN), revN, 1+(1-st.DesiredRetention)*float64(len(st.RelearningSteps))),
 	}
+	all := meanSeconds(times)
 	for k, ts := range byKind {
 		if c.Kinds == nil {
 			c.Kinds = map[deck.Kind]float64{}
 		}
-		c.Kinds[k] = history.AnswerSeconds(ts, c.Seconds)
+		c.Kinds[k] = c.Seconds * kindRatio(meanSeconds(ts), all, len(ts))
 	}
 	return c, err
+}
+
+// kindAnswers is how many answers of a kind weigh as much as the prior
+// that the kind takes as long as any (kindRatio). It is few, because
+// the prior is the user's own figure rather than a population's: one
+// user's answers of one kind spread by about a third, so the mean of
+// five is within about a sixth, while kinds differ by half (a probe is
+// recalled in a line, a question answered at length). Priced at the
+// answer over every kind, the kinds a plan introduces last (probes,
+// patterns) cost nearly twice what they take, and the plan's last days
+// introduce half of what their minutes hold.
+const kindAnswers = 5
+
+// kindRatio is how long an answer of a kind takes against an answer of
+// any kind, measured on n answers of the kind (mean seconds kind, all
+// over every kind), pulled toward 1 while n is few.
+func kindRatio(kind, all float64, n int) float64 {
+	if n == 0 || kind <= 0 || all <= 0 {
+		return 1
+	}
+	w := float64(n) / float64(n+kindAnswers)
+	return w*kind/all + (1 - w)
+}
+
+// meanSeconds is the mean of the answer times history counts (a break
+// of 20 minutes or more is not an answer), 0 with none.
+func meanSeconds(times []time.Duration) float64 {
+	var sum time.Duration
+	n := 0
+	for _, d := range times {
+		if d > 0 && d < 20*time.Minute {
+			sum += d
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum.Seconds() / float64(n)
 }
 
 // Check refuses a plan that cannot be kept for the reader's user at now:

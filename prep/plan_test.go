@@ -97,6 +97,24 @@ func TestQuota(t *testing.T) {
 	}
 }
 
+// A group's chain is a day for each of its cards still to introduce.
+func TestChain(t *testing.T) {
+	for _, tc := range []struct {
+		kind      deck.Kind
+		followUps int
+		want      int
+	}{
+		{deck.KindQuestion, 4, 5}, // the question, then four follow-ups a day apart
+		{deck.KindQuestion, 0, 1},
+		{deck.KindFollowUp, 3, 3}, // itself and two more
+		{deck.KindProbe, 0, 1},
+	} {
+		if got := Chain(tc.kind, tc.followUps); got != tc.want {
+			t.Errorf("Chain(%s, %d) = %d, want %d", tc.kind, tc.followUps, got, tc.want)
+		}
+	}
+}
+
 // fixture is a store with one user, deck g of tagged cards and deck h.
 func fixture(t *testing.T) *store.Store {
 	t.Helper()

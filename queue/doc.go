@@ -66,14 +66,15 @@
 //   - Learn-ahead: when nothing else is left, learning cards due within
 //     LearnAhead are shown rather than making the user wait.
 //   - Interview dates (srs plan; the rules are package prep's): until a
-//     plan's date, its cards are introduced at its pace (questions
-//     first) before the user's own new cards, as far as its minutes a
-//     day allow, and on its final days cards due after the date are
-//     reviewed ahead of their due, after the day's reviews. They count
-//     against the user's limits like any. A card in the scope of several
-//     plans is the earliest date's. The plan moves no card's due: what
-//     the queue shows early is rated as an ordinary review, so the log
-//     stays the one source of truth and a rebuild needs no plan.
+//     plan's date, its cards are introduced at its pace (the longest
+//     follow-up chain first) before the user's own new cards, as far as
+//     its minutes a day allow, and on its final days cards due after the
+//     date are reviewed ahead of their due, after the day's reviews.
+//     They count against the user's limits like any. A card in the
+//     scope of several plans is the earliest date's. The plan moves no
+//     card's due: what the queue shows early is rated as an ordinary
+//     review, so the log stays the one source of truth and a rebuild
+//     needs no plan.
 //
 // NextDue is the earliest time after now at which a card the queue does
 // not show now becomes due: a learning card later today, the start of

@@ -22,7 +22,7 @@ type planDay struct {
 	load  prep.Load
 	quota prep.Quota
 	// unseen are the scope's cards in the new index, in the plan's
-	// order (prep.Class, then deck name and position).
+	// order (prep.Chain, prep.Class, then deck name and position).
 	unseen []planCard
 	// pulls are, on a final day, the scope's cards to review ahead of
 	// their due (prep.Day.Pulls), the lowest recall on the day first.
@@ -34,6 +34,7 @@ type planCard struct {
 	group string // its sibling group
 	kind  deck.Kind
 	class int
+	chain int  // prep.Chain, as the day began
 	shown bool // matches the snapshot's Options: a narrowed session shows it
 }
 
@@ -138,7 +139,7 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		}
 		if !e.HadState || e.Before.State == fsrs.New {
 			introduced[e.Card] = true
-			if prep.Class(w.kind) == 1 {
+			if w.kind == deck.KindFollowUp {
 				followUps[w.group]++
 			}
 			w.p.load.NewToday++
@@ -204,18 +205,21 @@ func (sn *snapshot) readPlans(r *store.Reader, now time.Time) error {
 		}
 	}
 	for _, p := range plans {
-		// Within a class, the groups with the most follow-ups still to
-		// come first: each of those needs a day of its own. Counted as
-		// the day began (today's among them), so the order holds steady
-		// through the day.
+		// The longest chain first: a group's follow-ups each need a day
+		// of their own. Counted as the day began (today's among them),
+		// so the order holds steady through the day.
 		waiting := maps.Clone(followUps)
 		for _, c := range p.unseen {
-			if c.class == 1 {
+			if c.kind == deck.KindFollowUp {
 				waiting[c.group]++
 			}
 		}
+		for i := range p.unseen {
+			c := &p.unseen[i]
+			c.chain = prep.Chain(c.kind, waiting[c.group])
+		}
 		slices.SortStableFunc(p.unseen, func(a, b planCard) int {
-			return cmp.Or(a.class-b.class, waiting[b.group]-waiting[a.group])
+			return cmp.Or(b.chain-a.chain, a.class-b.class)
 		})
 	}
 	sn.plans = plans
