@@ -127,6 +127,11 @@ func plan(r *store.Reader, sn *snapshot, now time.Time) (*Today, error) {
 		}
 	}
 
+	// A plan's late follow-up chains take their groups before reviews.
+	if err := claimLate(r, sn, claimed, now); err != nil {
+		return nil, err
+	}
+
 	// Reviews, the most forgotten first (lowest retrievability, which
 	// fsrs.Overdue orders by without computing it), while the budget
 	// lasts; a review whose group is taken waits for tomorrow. Equal

@@ -342,6 +342,35 @@ func (sn *snapshot) appliedPlans(r *store.Reader, e store.Entry) error {
 	return nil
 }
 
+// claimLate lets a plan's sibling groups that have no day to spare
+// (prep.Chain at least the days left to introduce in) have today for
+// their next card, ahead of a review of the group due today, which
+// waits a day: a day shows one card of a group, and a group with a card
+// due most days would otherwise not finish before the date. Only the
+// cards the plan's quota and minutes take today, in its order, claim,
+// so a review is not held back for a card that does not come.
+func claimLate(r *store.Reader, sn *snapshot, claimed claims, now time.Time) error {
+	for _, p := range sn.plans {
+		n, left := p.quota.New, p.quota.Seconds
+		for i := 0; i < len(p.unseen) && n > 0; i++ {
+			c := p.unseen[i]
+			cost := p.Costs.New(c.kind)
+			if cost > left || c.chain < p.IntroDays() {
+				break // longest chain first: no late one after
+			}
+			ok, err := eligible(r, sn, c.card, claimed, now, false)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n--
+				left -= cost
+			}
+		}
+	}
+	return nil
+}
+
 // takePlan takes each plan's share of what is left of today: its new
 // cards, as far as its quota's count, the minutes and (unless new cards
 // ignore it) the review limit allow, then on a final day the cards it
