@@ -30,8 +30,11 @@
 //     four follow-ups, five days). A group whose chain is as long as the
 //     days left must start today; the pace has room for every such
 //     group (each has as many cards as there are days), as long as they
-//     come first, which the order sees to. Where the day allows fewer,
-//     it is the minutes that hold cards back, not the count.
+//     come first, which the order sees to, and such a group's next card
+//     comes today ahead of a review of the group due today, which waits
+//     a day (a group with a card due most days would otherwise not
+//     finish). Where the day allows fewer, it is the minutes that hold
+//     cards back, not the count.
 //   - Minutes: the plan's minutes a day cap what it adds; it fills nine
 //     tenths of them (Fill), leaving the rest for answers that run long.
 //     A day's cost is estimated from the user's own answers (Measure:

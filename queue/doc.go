@@ -59,6 +59,8 @@
 //     the others wait until tomorrow; among those due, the first the
 //     order above takes holds the others back, so they are not counted.
 //     A learning card is never held back (it is the group's card today).
+//     A plan's follow-up chain with no day to spare takes its group
+//     ahead of the reviews (prep; claimLate).
 //   - A follow-up is not introduced until its question has reached the
 //     Review state (Review or Relearning).
 //   - A buried card, in any state, is not shown before the day it was

@@ -131,6 +131,27 @@ func TestPlanQuestionsFirst(t *testing.T) {
 	}
 }
 
+// A follow-up chain with no day to spare takes its group ahead of the
+// group's review due today: two follow-ups left and two days to
+// introduce in, the first comes today and the question waits a day; a
+// week later the review comes first, as any day.
+func TestPlanLateChain(t *testing.T) {
+	for _, tc := range []struct {
+		date, want string
+	}{
+		{"2026-12-02", "d/q1.f1 d/b1"}, // 2 days before the final ones
+		{"2026-12-09", "d/q1 d/b1"},
+	} {
+		f := newFixture(t)
+		f.planDeck("d", "q1", "q1.f1", "q1.f2", "b1")
+		f.setReview("d/q1", t0.Add(-time.Hour), dayStart(-3), dayStart(0), 3)
+		f.plan(store.Plan{Date: tc.date, Deck: "d"})
+		if got := cards(f.today(t0, queue.Options{}).Show()); got != tc.want {
+			t.Errorf("date %s: %s, want %s", tc.date, got, tc.want)
+		}
+	}
+}
+
 // setReview gives a card a Review state: last reviewed at last with
 // stability s, due at due.
 func (f *fixture) setReview(card string, at, last, due time.Time, s float64) {
