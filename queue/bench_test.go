@@ -2,8 +2,6 @@ package queue_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/srs-tool/srs/bench/synth"
@@ -106,12 +104,8 @@ func BenchmarkBuildPlan(b *testing.B) {
 			{"loop-all-decks-21d", &store.Plan{Date: "2026-12-18", Loops: []string{"system-design"}}},
 		} {
 			b.Run(fmt.Sprintf("cards=%d/plan=%s", cards, tc.name), func(b *testing.B) {
-				path := filepath.Join(b.TempDir(), "srs.db")
-				data, err := os.ReadFile(src)
+				path, err := synth.Copy(src, b.TempDir())
 				if err != nil {
-					b.Fatal(err)
-				}
-				if err := os.WriteFile(path, data, 0o600); err != nil {
 					b.Fatal(err)
 				}
 				s, err := store.Open(path, store.Options{Now: benchEnd})
@@ -154,12 +148,8 @@ func BenchmarkBuildBudget(b *testing.B) {
 		for _, newPerDay := range []int{10, 1000} {
 			for _, minutes := range []int{0, 30} {
 				b.Run(fmt.Sprintf("cards=%d/new_per_day=%d/minutes_per_day=%d", cards, newPerDay, minutes), func(b *testing.B) {
-					path := filepath.Join(b.TempDir(), "srs.db")
-					data, err := os.ReadFile(src)
+					path, err := synth.Copy(src, b.TempDir())
 					if err != nil {
-						b.Fatal(err)
-					}
-					if err := os.WriteFile(path, data, 0o600); err != nil {
 						b.Fatal(err)
 					}
 					s, err := store.Open(path, store.Options{Now: benchEnd})

@@ -3,7 +3,6 @@ package store_test
 import (
 	"crypto/rand"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -35,27 +34,12 @@ func benchDB(b *testing.B, cards, reviews, users int) string {
 	return path
 }
 
-// copyDB gives a benchmark that writes its own copy of a cached database.
+// copyDB gives a benchmark that writes its own synced copy of a cached
+// database.
 func copyDB(b *testing.B, path string) string {
 	b.Helper()
-	data, err := os.ReadFile(path)
+	dst, err := synth.Copy(path, b.TempDir())
 	if err != nil {
-		b.Fatal(err)
-	}
-	dst := filepath.Join(b.TempDir(), "srs.db")
-	f, err := os.Create(dst)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// Synced before the clock starts: otherwise the first commits' syncs
-	// also flush the copy, and the bigger the collection, the more.
-	if _, err := f.Write(data); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Sync(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
 	return dst

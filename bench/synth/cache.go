@@ -36,3 +36,26 @@ func Cached(cards, reviews, users int, logf func(format string, args ...any)) (s
 	}
 	return path, os.Rename(tmp, path)
 }
+
+// Copy gives a benchmark that writes its own copy of the collection at
+// src, as dir/srs.db, synced before the clock starts: otherwise the first
+// commits' syncs also flush the copy, and the bigger the collection, the
+// more.
+func Copy(src, dir string) (string, error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, "srs.db")
+	f, err := os.Create(dst)
+	if err != nil {
+		return "", err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return dst, err
+}

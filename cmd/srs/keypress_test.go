@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -30,25 +28,10 @@ func benchCollection(b *testing.B, cards, reviews int) string {
 	return path
 }
 
-// copyCollection gives a benchmark its own synced copy of a collection:
-// unsynced, the first ratings' syncs would also flush the copy.
+// copyCollection gives a benchmark its own synced copy of a collection.
 func copyCollection(b *testing.B, path string) string {
 	b.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dst := filepath.Join(b.TempDir(), "srs.db")
-	f, err := os.Create(dst)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	dst, err := synth.Copy(path, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
